@@ -1,0 +1,65 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings every target of ours gets: Swift 6 language mode (strict concurrency) is the default
+/// for tools 6.x; warnings are errors so the tree stays warning-free.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "Bagpipe",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "BGPWire", targets: ["BGPWire"]),
+        .library(name: "BGPWireNIO", targets: ["BGPWireNIO"]),
+        .library(name: "BGPWireJSON", targets: ["BGPWireJSON"]),
+        .executable(name: "bagpipe-wire", targets: ["bagpipe-wire"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Pure codec: bytes <-> typed BGP messages. No I/O, no Foundation.
+        .target(name: "BGPWire", swiftSettings: strict),
+        // SwiftNIO framing (ByteToMessageDecoder / MessageToByteEncoder) over BGPWire.
+        .target(
+            name: "BGPWireNIO",
+            dependencies: ["BGPWire", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        // JSON view of every message (RFC field names), both directions; used by bagpipe-wire.
+        .target(name: "BGPWireJSON", dependencies: ["BGPWire"], swiftSettings: strict),
+        .executableTarget(
+            name: "bagpipe-wire",
+            dependencies: [
+                "BGPWire", "BGPWireJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BGPWireTests",
+            dependencies: [
+                "BGPWire", "BGPWireJSON",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            exclude: ["Vectors"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BGPWireNIOTests",
+            dependencies: [
+                "BGPWire", "BGPWireNIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)
