@@ -68,7 +68,7 @@ extension ExtendedCommunity {
     }
 
     /// The 8 octets, most significant first.
-    var bytes: [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: rawValue >> UInt64(56 - 8 * $0)) } }
+    fileprivate var bytes: [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: rawValue >> UInt64(56 - 8 * $0)) } }
 }
 
 extension TypedExtendedCommunity {
@@ -113,7 +113,7 @@ extension TypedExtendedCommunity {
         case "rt-record": self = .routeTargetRecord(try target())
         case "redirect": self = .redirect(try target())
         case "color": self = .color(try o.integer("color"), flags: try o.optionalInteger("flags") ?? 0)
-        case "encapsulation": self = .encapsulation(try o.tunnelType(), reserved: try reserved())
+        case "encapsulation": self = .encapsulation(try o.encapsulationTunnelType(), reserved: try reserved())
         case "default-gateway": self = .defaultGateway(reserved: try reserved())
         case "consistent-hash-sort-order":
             self = .consistentHashSortOrder(try o.integer("order"), reserved: try reserved())
@@ -142,7 +142,7 @@ extension TypedExtendedCommunity {
 
 extension JSONObject {
     /// `tunnelType` (a number) or, when it is absent, `tunnelTypeName` (`vxlan`, `mpls`, ...).
-    func tunnelType() throws(JSONError) -> TunnelType {
+    func encapsulationTunnelType() throws(JSONError) -> TunnelType {
         if let n: UInt16 = try optionalInteger("tunnelType") { return TunnelType(n) }
         return try parsed("tunnelTypeName", "a tunnel type name or number") { TunnelType($0) }
     }

@@ -83,10 +83,16 @@ extension LabelField {
 extension LabelStack {
     var json: JSON { .array(map(\.labelJSON)) }
 
-    init(_ o: JSONObject) throws(JSONError) {
+    /// The labels of a labeled NLRI whose other fields take `otherBits`: the NLRI length octet counts them all,
+    /// so together they must stay within 255 bits (RFC 8277 §2).
+    init(_ o: JSONObject, otherBits: Int) throws(JSONError) {
         let fields = try o.map("labels") { (j, p) throws(JSONError) in try LabelField(labelJSON: j, path: p) }
         guard (1...LabelStack.capacity).contains(fields.count) else {
             throw JSONError(o.childPath("labels"), "1 to \(LabelStack.capacity) labels")
+        }
+        guard otherBits + 24 * fields.count <= 255 else {
+            throw JSONError(
+                o.childPath("labels"), "\(fields.count) labels do not fit the NLRI length octet with this prefix")
         }
         self.init(fields)
     }
@@ -119,9 +125,10 @@ extension LabeledIPv4NLRI {
 
     public init(json: JSON, path: String) throws(JSONError) {
         let o = try JSONObject(json, path: path)
+        let prefix = try o.parsed("prefix", "an IPv4 prefix") { IPv4Prefix($0) }
         self.init(
-            pathID: try o.optionalInteger("pathId"), labels: try LabelStack(o),
-            prefix: try o.parsed("prefix", "an IPv4 prefix") { IPv4Prefix($0) })
+            pathID: try o.optionalInteger("pathId"), labels: try LabelStack(o, otherBits: Int(prefix.length)),
+            prefix: prefix)
     }
 }
 
@@ -130,9 +137,10 @@ extension LabeledIPv6NLRI {
 
     public init(json: JSON, path: String) throws(JSONError) {
         let o = try JSONObject(json, path: path)
+        let prefix = try o.parsed("prefix", "an IPv6 prefix") { IPv6Prefix($0) }
         self.init(
-            pathID: try o.optionalInteger("pathId"), labels: try LabelStack(o),
-            prefix: try o.parsed("prefix", "an IPv6 prefix") { IPv6Prefix($0) })
+            pathID: try o.optionalInteger("pathId"), labels: try LabelStack(o, otherBits: Int(prefix.length)),
+            prefix: prefix)
     }
 }
 
@@ -148,10 +156,11 @@ extension VPNIPv4NLRI {
 
     public init(json: JSON, path: String) throws(JSONError) {
         let o = try JSONObject(json, path: path)
+        let prefix = try o.parsed("prefix", "an IPv4 prefix") { IPv4Prefix($0) }
         self.init(
-            pathID: try o.optionalInteger("pathId"), labels: try LabelStack(o),
+            pathID: try o.optionalInteger("pathId"), labels: try LabelStack(o, otherBits: 64 + Int(prefix.length)),
             routeDistinguisher: try o.parsed("routeDistinguisher", "a route distinguisher") { RouteDistinguisher($0) },
-            prefix: try o.parsed("prefix", "an IPv4 prefix") { IPv4Prefix($0) })
+            prefix: prefix)
     }
 }
 
@@ -167,10 +176,11 @@ extension VPNIPv6NLRI {
 
     public init(json: JSON, path: String) throws(JSONError) {
         let o = try JSONObject(json, path: path)
+        let prefix = try o.parsed("prefix", "an IPv6 prefix") { IPv6Prefix($0) }
         self.init(
-            pathID: try o.optionalInteger("pathId"), labels: try LabelStack(o),
+            pathID: try o.optionalInteger("pathId"), labels: try LabelStack(o, otherBits: 64 + Int(prefix.length)),
             routeDistinguisher: try o.parsed("routeDistinguisher", "a route distinguisher") { RouteDistinguisher($0) },
-            prefix: try o.parsed("prefix", "an IPv6 prefix") { IPv6Prefix($0) })
+            prefix: prefix)
     }
 }
 

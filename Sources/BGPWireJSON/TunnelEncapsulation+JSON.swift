@@ -63,7 +63,7 @@ extension TunnelEncapsulation.Tunnel {
     /// `tunnelType` (or `tunnelTypeName`) and `subTlvs` (may be omitted for none).
     init(json: JSON, path: String) throws(JSONError) {
         let o = try JSONObject(json, path: path)
-        let type = try o.tunnelType()
+        let type = try o.encapsulationTunnelType()
         var subTLVs: [TunnelEncapsulation.SubTLV] = []
         for (i, j) in (try o.optionalArray("subTlvs") ?? []).enumerated() {
             subTLVs.append(try Self.subTLV(json: j, path: "\(o.childPath("subTlvs"))[\(i)]", tunnelType: type))
@@ -78,7 +78,9 @@ extension TunnelEncapsulation.Tunnel {
     /// One sub-TLV from `type` and `value` (hex), or from the typed members of `type` when `value` is absent:
     /// 1 (encapsulation): `identifier`, `mac` for VXLAN and NVGRE, `key` for GRE and MPLS-in-GRE;
     /// 2: `ethertype`; 4: `color`; 6: `address` (absent or null for "the next hop"); 8: `port`.
-    private static func subTLV(json: JSON, path: String, tunnelType: TunnelType) throws(JSONError)
+    private static func subTLV(
+        json: JSON, path: String, tunnelType: TunnelType
+    ) throws(JSONError)
         -> TunnelEncapsulation.SubTLV
     {
         typealias Types = TunnelEncapsulation.SubTLVType
@@ -115,7 +117,8 @@ extension TunnelEncapsulation.Tunnel {
         }
         guard sub.value.count <= sub.maximumValueLength else {
             throw JSONError(
-                o.childPath("value"), "\(sub.value.count) octets; sub-TLV type \(type) holds at most \(sub.maximumValueLength)")
+                o.childPath("value"),
+                "\(sub.value.count) octets; sub-TLV type \(type) holds at most \(sub.maximumValueLength)")
         }
         return sub
     }

@@ -65,7 +65,7 @@ struct BGPFrameDecoderTests {
 
     @Test("A message over 4096 octets is refused until Extended Message is negotiated")
     func extendedMessage() throws {
-        let routes = (0..<700).map { i in
+        let routes = (0..<1100).map { i in
             IPv4PrefixNLRI(prefix: IPv4Prefix(IPv4Address(UInt32(0x0A00_0000) + UInt32(i) << 8), length: 24))
         }
         let big = BGPMessage.update(UpdateMessage(withdrawnRoutes: routes)).encode()

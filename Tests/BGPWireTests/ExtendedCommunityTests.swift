@@ -127,8 +127,8 @@ let ecVectors: [ECVector] = [
         text: "color:100 flags:16384"),
     // RFC 7432 §7.5 single-active bit (GoBGP's CLI does not set it; hand-built).
     ECVector(
-        source: "RFC 7432 §7.5", hex: "0601010000003E81", typed: .esiLabel(LabelField(label: 1000), singleActive: true),
-        text: "esi-label:1000 single-active"),
+        source: "RFC 7432 §7.5", hex: "0601010000003E81",
+        typed: .esiLabel(LabelField(label: 1000), singleActive: true), text: "esi-label:1000 single-active"),
     // Kinds not modelled stay unknown: link bandwidth (0x40/0x04), an RT-shaped non-transitive 0x40/0x02.
     ECVector(
         source: "exabgp Bandwidth(65000, 1e9): 0x40/0x04 and pack() FDE84E6E6B28", hex: "4004FDE84E6E6B28",
@@ -264,7 +264,8 @@ struct AttributeTestRNG: RandomNumberGenerator {
         #expect(marking.typed == .trafficMarking(dscp: 0x2E, reserved: 0xC0))
         #expect(marking.typed.community == marking)
         // Reserved bits given for interpreted positions are ignored when encoding.
-        #expect(TypedExtendedCommunity.trafficMarking(dscp: 46, reserved: 0x3F).community.rawValue == 0x8009_0000_0000_002E)
+        #expect(
+            TypedExtendedCommunity.trafficMarking(dscp: 46, reserved: 0x3F).community.rawValue == 0x8009_0000_0000_002E)
         #expect(TypedExtendedCommunity.defaultGateway(reserved: 5).community.rawValue == 0x030D_0000_0000_0005)
     }
 
@@ -317,7 +318,8 @@ struct AttributeTestRNG: RandomNumberGenerator {
             .as4(1, 1), .ipv4(IPv4Address(10, 0, 0, 1), 1), .as2(65000, 200), .as2(65000, 100), .as2(1, 5),
         ]
         let sorted = rts.sorted()
-        #expect(sorted == [.as2(1, 5), .as2(65000, 100), .as2(65000, 200), .ipv4(IPv4Address(10, 0, 0, 1), 1), .as4(1, 1)])
+        #expect(
+            sorted == [.as2(1, 5), .as2(65000, 100), .as2(65000, 200), .ipv4(IPv4Address(10, 0, 0, 1), 1), .as4(1, 1)])
         let wire = rts.map { TypedExtendedCommunity.routeTarget($0).community }.sorted()
         #expect(wire.compactMap { RouteTarget($0, typeBase: 0) } == sorted)
         #expect(Set(rts).count == 5)

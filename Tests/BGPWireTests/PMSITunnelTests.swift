@@ -135,16 +135,24 @@ private func failure(_ bytes: [UInt8]) -> String? {
     }
 
     @Test(arguments: [
-        (#"{"tunnelTypeName": "ingress-replication", "label": {"raw": 5000}, "tunnelEndpoint": "10.0.0.1"}"#,
-         "00060013880A000001"),
-        (#"{"tunnelType": 6, "leafInformationRequired": true, "label": 5000, "tunnelEndpoint": "2001:db8::1"}"#,
-         "010600138820010DB8000000000000000000000001"),
-        (#"{"tunnelType": 3, "label": {"label": 100}, "tunnelIdentifier": "c0000201 e8000001"}"#,
-         "0003000641C0000201E8000001"),
+        (
+            #"{"tunnelTypeName": "ingress-replication", "label": {"raw": 5000}, "tunnelEndpoint": "10.0.0.1"}"#,
+            "00060013880A000001"
+        ),
+        (
+            #"{"tunnelType": 6, "leafInformationRequired": true, "label": 5000, "tunnelEndpoint": "2001:db8::1"}"#,
+            "010600138820010DB8000000000000000000000001"
+        ),
+        (
+            #"{"tunnelType": 3, "label": {"label": 100}, "tunnelIdentifier": "c0000201 e8000001"}"#,
+            "0003000641C0000201E8000001"
+        ),
         (#"{"tunnelType": 0, "label": 0}"#, "0000000000"),
         // flags wins over leafInformationRequired; tunnelIdentifier over tunnelEndpoint.
-        (#"{"flags": 2, "leafInformationRequired": true, "tunnelType": 6, "label": 1, "tunnelIdentifier": "01020304","#
-         + #" "tunnelEndpoint": "10.0.0.1"}"#, "020600000101020304"),
+        (
+            #"{"flags": 2, "leafInformationRequired": true, "tunnelType": 6, "label": 1,"#
+                + #" "tunnelIdentifier": "01020304", "tunnelEndpoint": "10.0.0.1"}"#, "020600000101020304"
+        ),
     ])
     func handWrittenJSON(_ text: String, _ hex: String) throws {
         let p = try PMSITunnel(json: try JSON.parse(text), path: "pmsi")

@@ -120,7 +120,8 @@ private func failure(_ hex: String) -> String? {
         #expect(TunnelEncapsulation.Tunnel(type: .mpls, subTLVs: nvgre.subTLVs).virtualNetwork == nil)
         // Endpoint with address family 0: the route's next hop.
         let nh = TunnelEncapsulation.SubTLV.egressEndpoint(.init(address: nil))
-        #expect(nh.value == [0, 0, 0, 0, 0, 0] && nh.egressEndpoint == TunnelEncapsulation.EgressEndpoint(address: nil))
+        #expect(
+            nh.value == [0, 0, 0, 0, 0, 0] && nh.egressEndpoint == TunnelEncapsulation.EgressEndpoint(address: nil))
         #expect(nh.egressEndpoint?.description == "next-hop")
         // RFC 9012 §13: of repeated sub-TLVs the first counts.
         let twice = TunnelEncapsulation.Tunnel(type: .vxlan, subTLVs: [.udpDestinationPort(1), .udpDestinationPort(2)])
@@ -200,14 +201,14 @@ private func failure(_ hex: String) -> String? {
             Issue.record("no tlvs array")
             return
         }
-        let first = tlvs.first
-        #expect(
-            first?.text()
-                == #"{"tunnelType":8,"tunnelTypeName":"vxlan","subTlvs":[{"type":1,"typeName":"encapsulation","flags":192,"#
-                + #""identifier":100,"mac":"aa:bb:cc:dd:ee:ff","value":"C0000064AABBCCDDEEFF0000"},{"type":6,"#
-                + #""typeName":"tunnel-egress-endpoint","address":"192.0.2.1","value":"000000000001C0000201"},{"type":8,"#
-                + #""typeName":"udp-destination-port","port":4789,"value":"12B5"},{"type":2,"typeName":"protocol-type","#
-                + #""ethertype":25944,"value":"6558"}]}"#)
+        let expected =
+            #"{"tunnelType":8,"tunnelTypeName":"vxlan","subTlvs":["#
+            + #"{"type":1,"typeName":"encapsulation","flags":192,"identifier":100,"mac":"aa:bb:cc:dd:ee:ff","#
+            + #""value":"C0000064AABBCCDDEEFF0000"},"#
+            + #"{"type":6,"typeName":"tunnel-egress-endpoint","address":"192.0.2.1","value":"000000000001C0000201"},"#
+            + #"{"type":8,"typeName":"udp-destination-port","port":4789,"value":"12B5"},"#
+            + #"{"type":2,"typeName":"protocol-type","ethertype":25944,"value":"6558"}]}"#
+        #expect(tlvs.first?.text() == expected)
     }
 
     /// Typed members without `value`, as a person would write them; `value` wins when both are given.
@@ -226,19 +227,24 @@ private func failure(_ hex: String) -> String? {
         let t = try TunnelEncapsulation(json: try JSON.parse(text), path: "te")
         #expect(encode(t) == Hex.decode(teVector)!)
         let color = try TunnelEncapsulation(
-            json: try JSON.parse(#"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 4, "color": 100}, {"type": 6}]}]}"#),
+            json: try JSON.parse(
+                #"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 4, "color": 100}, {"type": 6}]}]}"#),
             path: "te")
         #expect(encode(color) == Hex.decode("00080012" + "0408030B000000000064" + "0606000000000000")!)
     }
 
     @Test(arguments: [
         (#"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 9}]}]}"#, "te.tlvs[0].subTlvs[0].value"),
-        (#"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 1, "identifier": 16777216}]}]}"#,
-         "te.tlvs[0].subTlvs[0].identifier"),
+        (
+            #"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 1, "identifier": 16777216}]}]}"#,
+            "te.tlvs[0].subTlvs[0].identifier"
+        ),
         (#"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 1, "mac": "aa"}]}]}"#, "te.tlvs[0].subTlvs[0].mac"),
         (#"{"tlvs": [{"tunnelType": 10, "subTlvs": [{"type": 1, "key": 1}]}]}"#, "te.tlvs[0].subTlvs[0].value"),
-        (#"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 6, "address": "300.0.0.1"}]}]}"#,
-         "te.tlvs[0].subTlvs[0].address"),
+        (
+            #"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 6, "address": "300.0.0.1"}]}]}"#,
+            "te.tlvs[0].subTlvs[0].address"
+        ),
         (#"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 8, "port": 65536}]}]}"#, "te.tlvs[0].subTlvs[0].port"),
         (#"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 256, "value": ""}]}]}"#, "te.tlvs[0].subTlvs[0].type"),
         (#"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 1, "value": "zz"}]}]}"#, "te.tlvs[0].subTlvs[0].value"),
@@ -257,7 +263,9 @@ private func failure(_ hex: String) -> String? {
     @Test func jsonLengthLimits() throws {
         let long = String(repeating: "00", count: 256)
         let oneOctet = #"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 127, "value": "\#(long)"}]}]}"#
-        let error = #expect(throws: JSONError.self) { try TunnelEncapsulation(json: try JSON.parse(oneOctet), path: "te") }
+        let error = #expect(throws: JSONError.self) {
+            try TunnelEncapsulation(json: try JSON.parse(oneOctet), path: "te")
+        }
         #expect(error?.path == "te.tlvs[0].subTlvs[0].value")
         // Type 128 has a 2-octet length, so 256 octets are fine.
         let twoOctets = #"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 128, "value": "\#(long)"}]}]}"#
@@ -265,7 +273,8 @@ private func failure(_ hex: String) -> String? {
         #expect(try decodeTE(encode(t)) == t)
         // A TLV cannot exceed 65535 octets.
         let big = String(repeating: "00", count: 40000)
-        let tooBig = #"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 128, "value": "\#(big)"}, "#
+        let tooBig =
+            #"{"tlvs": [{"tunnelType": 8, "subTlvs": [{"type": 128, "value": "\#(big)"}, "#
             + #"{"type": 129, "value": "\#(big)"}]}]}"#
         let e2 = #expect(throws: JSONError.self) { try TunnelEncapsulation(json: try JSON.parse(tooBig), path: "te") }
         #expect(e2?.path == "te.tlvs[0].subTlvs")

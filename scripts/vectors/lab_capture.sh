@@ -96,8 +96,28 @@ nbr() { # addr peer-as
 }
 {
   printf '[global.config]\n  as = 4200000001\n  router-id = "10.0.0.1"\n  local-address-list = ["10.0.0.1"]\n'
-  # g1 keeps what it receives to itself: every UPDATE it sends is one of our CLI commands
-  printf '[global.apply-policy.config]\n  default-import-policy = "reject-route"\n\n'
+  # g1 passes nothing on: routes learned from the lab peers are rejected at import, so every
+  # UPDATE g1 sends comes from one of the gobgp CLI commands below (a global
+  # default-import-policy reject-route would also drop the CLI's own routes in GoBGP 3.10)
+  cat <<'TOML'
+[global.apply-policy.config]
+  import-policy-list = ["drop-learned"]
+  default-import-policy = "accept-route"
+
+[[defined-sets.neighbor-sets]]
+  neighbor-set-name = "lab-peers"
+  neighbor-info-list = ["10.0.0.2/32", "10.0.0.21/32", "10.0.0.22/32", "10.0.0.23/32"]
+
+[[policy-definitions]]
+  name = "drop-learned"
+  [[policy-definitions.statements]]
+    name = "drop"
+    [policy-definitions.statements.conditions.match-neighbor-set]
+      neighbor-set = "lab-peers"
+    [policy-definitions.statements.actions]
+      route-disposition = "reject-route"
+
+TOML
   nbr 10.0.0.22 65000 10.0.0.1
   afis ipv4-unicast ipv6-unicast l3vpn-ipv4-unicast l3vpn-ipv6-unicast l2vpn-evpn ipv4-flowspec ipv6-flowspec
   nbr 10.0.0.23 65023 10.0.0.1
@@ -342,7 +362,7 @@ neighbor 10.0.0.1 {
     route 10.121.1.0/24 next-hop 10.0.0.21 as-path [ 65501 65502 ] originator-id 10.0.0.99 cluster-list [ 10.0.0.98 10.0.0.97 ];
     route 2001:db8:121::/48 next-hop 2001:db8:ffff::21;
     route 10.121.10.0/24 next-hop 10.0.0.21 rd 65021:10 label 2110 extended-community [ target:65021:10 ];
-    route 10.121.11.0/24 next-hop 10.0.0.21 rd 10.0.0.21:11 label [ 2111 2112 ] extended-community [ target:10.0.0.21:11 ];
+    route 10.121.11.0/24 next-hop 10.0.0.21 rd 10.0.0.21:11 label 2111 extended-community [ target:10.0.0.21:11 ];
     route 10.121.12.0/24 next-hop 10.0.0.21 rd 4200000021:12 label 2113;
   }
   flow {
@@ -428,8 +448,8 @@ vty f1 'configure terminal' 'router bgp 65022' 'address-family ipv4 unicast' 'no
 vty f1 'configure terminal' 'router bgp 65022' 'address-family ipv4 vpn' 'no network 10.122.11.0/24 rd 10.0.0.22:11 label 2211'
 sleep 2
 # ------------------------------------------------------------------ NOTIFICATIONs
-birdc_ disable gobgp1 '"bird: maintenance window"'
-sleep 1; birdc_ enable gobgp1
+birdc_ disable frr1 '"bird: maintenance window"'
+sleep 1; birdc_ enable frr1
 gob g1 neighbor 10.0.0.22 shutdown --reason "gobgp: planned shutdown of f1"
 sleep 1; gob g1 neighbor 10.0.0.22 enable
 vty f1 'configure terminal' 'router bgp 65022' 'neighbor 10.0.0.23 shutdown message frr: link maintenance'

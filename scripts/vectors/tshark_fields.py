@@ -14,14 +14,14 @@ import xml.etree.ElementTree as ET
 
 # field names (regex) never worth a `tshark:` line: framing, lengths, flag bits, containers
 SKIP = re.compile(r'''(
-    ^bgp$ | ^bgp\.marker$ | ^bgp\.length(\.invalid)?$ | \.length$ | \.len$ | _len$ | _length$ | (?<!mmac)\.flags$ | \.flags\. | mp_reach_nlri\.next_hop$ |
+    ^bgp$ | ^bgp\.marker$ | ^bgp\.length(\.invalid)?$ | \.length$ | \.len$ | _len$ | (?<!^bgp\.prefix)_length$ | (?<!mmac)\.flags$ | \.flags\. | mp_reach_nlri\.next_hop$ |
     ^bgp\.update\.path_attributes?$ | ^bgp\.update\.path_attributes\.length$ | ^bgp\.open\.opt | \.reserved$ |
     ^bgp\.cap$ | ^bgp\.cap\.length$ | \.op\. | \.opflags$ | nbr_snpa | \.val_tcp\.flags\. | \.val_frag_ |
     esi\.remaining | ^bgp\.update\.withdrawn_routes$ | ^bgp\.update\.nlri$ | ^bgp\.evpn\.nlri$ |
     ^bgp\.flowspec_nlri$ | ^bgp\.flowspec_nlri\.filter$ | ^bgp\.ext_communities$ | ^bgp\.update\.path_attribute$ |
     \.mp_reach_nlri$ | \.mp_unreach_nlri$ | as_path_segment$ | ^bgp\.large_communities$ | \.communities$ |
     ^bgp\.update\.path_attribute\.community$ | ^bgp\.ext_com\.type\.(tran|auth)$ | ^bgp\.cap\.gr\.timers$ |
-    ^bgp\.cap\.gr\.flag | ^bgp\.notify\.minor_data$ | \.emptybytes$ | ^bgp\.prefix_length$ | ^bgp\.path_attribute\.cluster_list$ |
+    ^bgp\.cap\.gr\.flag | ^bgp\.notify\.minor_data$ | \.emptybytes$ | ^bgp\.path_attribute\.cluster_list$ |
     ^bgp\.label_stack$ | \.timers\.(restart_flag|notification_flag)$ | ^bgp\.update\.path_attribute\.as_path_segment\.length$ |
     ^bgp\.update\.attribute\.aigp\.(type|length)$ | \.tunnel\.flags$ | ^bgp\.cap\.fqdn\.(hostname|domain_name)\.len
 )''', re.X)

@@ -7,7 +7,8 @@
 ///     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 ///
 /// The flags are kept as received, so an attribute re-encodes to the same bytes (including an Extended
-/// Length bit on a short value, which is legal). Unknown attributes keep their raw value.
+/// Length bit on a short value, which is legal). The encoder sets Extended Length whenever the value needs it,
+/// and the decoder keeps that bit only where it was optional. Unknown attributes keep their raw value.
 public struct PathAttribute: Hashable, Sendable {
     public var flags: AttributeFlags
     public var value: Value
@@ -16,7 +17,6 @@ public struct PathAttribute: Hashable, Sendable {
     public init(_ value: Value) {
         self.value = value
         self.flags = value.typeCode.map(TypeCode.standardFlags(for:)) ?? .optionalTransitive
-        if case .unknown(_, let bytes) = value, bytes.count > 255 { flags.insert(.extendedLength) }
     }
 
     public init(flags: AttributeFlags, value: Value) {

@@ -157,32 +157,34 @@ public struct TunnelEncapsulation: Hashable, Sendable {
             }
             let type = TunnelType(try r.readUInt16())
             let length = Int(try r.readUInt16())
-            // RFC 9012 §13 / RFC 7606 §4: a length is never trusted beyond the octets really present.
+            func tlv() -> String { "tunnel TLV \(index) (type \(type))" }  // built only for an error
+            // A TLV that runs past the attribute cannot be framed: the attribute is malformed (RFC 9012 §13,
+            // treat-as-withdraw), and its length field is never trusted beyond the octets present.
             guard length <= r.remaining else {
-                throw DecodeFailure(
-                    "tunnel TLV \(index) (type \(type)): length \(length) overruns the attribute, \(r.remaining) left")
+                throw DecodeFailure("\(tlv()): length \(length) overruns the attribute, \(r.remaining) left")
             }
             var value = try r.readSlice(length)
-            tunnels.append(Tunnel(type: type, subTLVs: try readSubTLVs(&value, tunnel: index, type: type)))
+            tunnels.append(Tunnel(type: type, subTLVs: try readSubTLVs(&value, in: tlv())))
         }
         return TunnelEncapsulation(tunnels: tunnels)
     }
 
-    private static func readSubTLVs(_ r: inout ByteReader, tunnel: Int, type: TunnelType) throws(DecodeFailure)
-        -> [SubTLV]
-    {
+    /// Reads the sub-TLVs of one TLV (`r` spans exactly the TLV's value).
+    private static func readSubTLVs(
+        _ r: inout ByteReader, in tlv: @autoclosure () -> String
+    ) throws(DecodeFailure) -> [SubTLV] {
         var subTLVs: [SubTLV] = []
         // Each pass consumes at least the 2-octet sub-TLV header, so the loop ends.
         while !r.isAtEnd {
-            let what = "tunnel TLV \(tunnel) (type \(type)) sub-TLV \(subTLVs.count)"
-            let subType = try r.readUInt8("\(what) type")
+            func what() -> String { "\(tlv()) sub-TLV \(subTLVs.count)" }
+            let subType = try r.readUInt8("\(what()) type")
             // RFC 9012 §2: sub-TLV types 0-127 have a 1-octet length, 128-255 a 2-octet length.
             let length =
-                subType >= 128 ? Int(try r.readUInt16("\(what) length")) : Int(try r.readUInt8("\(what) length"))
+                subType >= 128 ? Int(try r.readUInt16("\(what()) length")) : Int(try r.readUInt8("\(what()) length"))
             // RFC 9012 §13: "The final octet of a TLV MUST also be the final octet of its final sub-TLV."
             guard length <= r.remaining else {
                 throw DecodeFailure(
-                    "\(what) (type \(subType)): length \(length) overruns its tunnel TLV, \(r.remaining) left")
+                    "\(what()) (type \(subType)): length \(length) overruns its tunnel TLV, \(r.remaining) left")
             }
             subTLVs.append(SubTLV(type: subType, value: try r.readBytes(length)))
         }
@@ -301,7 +303,8 @@ extension TunnelEncapsulation {
             let afi = UInt16(b[4]) << 8 | UInt16(b[5])
             switch (afi, b.count - 6) {
             case (0, 0): self.init(address: nil, reserved: reserved)
-            case (1, 4): self.init(address: .v4(IPv4Address(TunnelEncapsulation.SubTLV.uint32(b, at: 6))), reserved: reserved)
+            case (1, 4):
+                self.init(address: .v4(IPv4Address(TunnelEncapsulation.SubTLV.uint32(b, at: 6))), reserved: reserved)
             case (2, 16):
                 var hi: UInt64 = 0
                 var lo: UInt64 = 0

@@ -87,6 +87,8 @@ public enum TypedExtendedCommunity: Hashable, Sendable, CustomStringConvertible 
 
     private static func decode(_ c: ExtendedCommunity) -> TypedExtendedCommunity? {
         let v = c.rawValue & valueMask
+        // RFC 4360 §3.1-3.2 and RFC 5668 §2: types 0x00, 0x01 and 0x02 share one value layout per type; the
+        // sub-type says route target (0x02), route origin (0x03) or, in the service-chaining draft, RT-Record.
         if let rt = RouteTarget(c, typeBase: 0x00) {
             switch c.subtype {
             case 0x02: return .routeTarget(rt)
@@ -95,6 +97,7 @@ public enum TypedExtendedCommunity: Hashable, Sendable, CustomStringConvertible 
             default: return nil
             }
         }
+        // RFC 8955 §7.4: redirect-to-VRF carries a route target value, in types 0x80, 0x81 and 0x82.
         if let rt = RouteTarget(c, typeBase: 0x80), c.subtype == 0x08 { return .redirect(rt) }
         switch (c.type, c.subtype) {
         case (0x03, 0x0B): return .color(UInt32(truncatingIfNeeded: v), flags: UInt16(truncatingIfNeeded: v >> 32))
@@ -115,6 +118,7 @@ public enum TypedExtendedCommunity: Hashable, Sendable, CustomStringConvertible 
         case (0x80, 0x06): return .trafficRateBytes(TrafficRate(value: v))
         case (0x80, 0x0C): return .trafficRatePackets(TrafficRate(value: v))
         case (0x80, 0x07):
+            // RFC 8955 §7.3: the other bits "MUST be set to 0 on encoding and MUST be ignored during decoding".
             return .trafficAction(
                 terminal: v & terminalBit != 0, sample: v & sampleBit != 0,
                 reserved: v & ~(terminalBit | sampleBit))

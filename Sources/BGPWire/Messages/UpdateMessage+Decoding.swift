@@ -137,7 +137,10 @@ struct AttributeParser {
             }
             var value = ByteReader(base: r.base, index: r.index, endIndex: r.index + length)
             r.index += length
-            try parseOne(flags: flags, code: code, value: &value, rawStart: start, rawEnd: r.index)
+            // The Extended Length bit is kept only where it was a choice (a value under 256 octets): above that
+            // the encoder sets it anyway, so the decoded value has one canonical form.
+            let kept = length > 255 ? flags.subtracting(.extendedLength) : flags
+            try parseOne(flags: kept, code: code, value: &value, rawStart: start, rawEnd: r.index)
         }
     }
 
