@@ -52,6 +52,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "BagpipeWireToolTests",
+            dependencies: ["bagpipe-wire", "BGPWire", "BGPWireJSON"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "BGPWireNIOTests",
             dependencies: [
                 "BGPWire", "BGPWireNIO",
