@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "BGPWire", targets: ["BGPWire"]),
         .library(name: "BGPWireNIO", targets: ["BGPWireNIO"]),
         .library(name: "BGPWireJSON", targets: ["BGPWireJSON"]),
+        .library(name: "BGPSession", targets: ["BGPSession"]),
+        .library(name: "BagpipeConfig", targets: ["BagpipeConfig"]),
         .executable(name: "bagpipe-wire", targets: ["bagpipe-wire"]),
     ],
     dependencies: [
@@ -32,6 +34,10 @@ let package = Package(
             dependencies: ["BGPWire", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
+        // The BGP session as a value type: RFC 4271 §8 FSM, timers as actions, capability negotiation. No I/O.
+        .target(name: "BGPSession", dependencies: ["BGPWire"], swiftSettings: strict),
+        // bagpipe-bgp's bgp.conf (INI), compatible with the original, with our additions. No I/O.
+        .target(name: "BagpipeConfig", dependencies: ["BGPWire"], swiftSettings: strict),
         // JSON view of every message (RFC field names), both directions; used by bagpipe-wire.
         .target(name: "BGPWireJSON", dependencies: ["BGPWire"], swiftSettings: strict),
         .executableTarget(
@@ -51,6 +57,8 @@ let package = Package(
             exclude: ["Vectors"],
             swiftSettings: strict
         ),
+        .testTarget(name: "BGPSessionTests", dependencies: ["BGPSession", "BGPWire"], swiftSettings: strict),
+        .testTarget(name: "BagpipeConfigTests", dependencies: ["BagpipeConfig", "BGPWire"], swiftSettings: strict),
         .testTarget(
             name: "BagpipeWireToolTests",
             dependencies: ["bagpipe-wire", "BGPWire", "BGPWireJSON"],

@@ -128,6 +128,18 @@ def update_info(msg):
     return codes, fams, wl, len(msg) - end, segtypes
 
 
+def addpath_family(opts, famset, wl, nl):
+    """True when this UPDATE carries NLRI of a family with ADD-PATH receive on its session."""
+    rx = set()
+    for o in opts:
+        if o.startswith('addpath-rx='):
+            rx = {tuple(int(x) for x in f.split('/')) for f in o.split('=', 1)[1].split(',')}
+    fams = set(famset)
+    if wl or nl:
+        fams.add((1, 1))
+    return bool(fams & rx)
+
+
 def load_events(labdir):
     ev = []
     path = os.path.join(labdir, 'events.tsv')
@@ -211,7 +223,7 @@ def main():
                 topic = 'eor'
             elif codes == [15] and fams and fams[0][3] == 0:
                 topic = 'eor'
-            elif any(o.startswith('addpath-rx') for o in opts):
+            elif addpath_family(opts, famset, wl, nl):
                 topic = 'addpath'
             elif famset and not famset <= {(1, 1), (2, 1)}:
                 topic = FAMILY_TOPIC.get(sorted(famset)[0], 'other')

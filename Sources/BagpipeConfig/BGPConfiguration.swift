@@ -1,0 +1,1 @@
+// bagpipe-bgp configuration (bgp.conf) lives here.
