@@ -31,13 +31,25 @@ struct GoldenVectorTests {
 
     @Test("Each vector decodes with no error and re-encodes to the same bytes", arguments: vectors)
     func roundTrip(_ v: GoldenVector) throws {
+        if let expected = v.expect {
+            // A message its sender got wrong (see the vector's comments): we must give exactly this action.
+            do {
+                let decoded = try BGPMessage.decode(v.bytes, options: v.options)
+                #expect(decoded.strongestError?.action.label == expected, "\(decoded.errors)")
+            } catch {
+                #expect(error.action.label == expected, "\(error)")
+            }
+            return
+        }
         let decoded = try BGPMessage.decode(v.bytes, options: v.options)
         #expect(decoded.errors.isEmpty, "\(decoded.errors)")
         let encoded = decoded.message.encode(options: EncodingOptions(v.options))
         #expect(Hex.encode(encoded) == Hex.encode(v.bytes))
     }
 
-    @Test("Each vector survives JSON: decode → JSON text → message → the same bytes", arguments: vectors)
+    @Test(
+        "Each vector survives JSON: decode → JSON text → message → the same bytes",
+        arguments: vectors.filter { $0.expect == nil })
     func jsonRoundTrip(_ v: GoldenVector) throws {
         let decoded = try BGPMessage.decode(v.bytes, options: v.options).message
         let text = decoded.json.text()
@@ -57,7 +69,9 @@ struct GoldenVectorTests {
         }
     }
 
-    @Test("Field values agree with Wireshark's BGP dissector", arguments: vectors.filter { !$0.tshark.isEmpty })
+    @Test(
+        "Field values agree with Wireshark's BGP dissector",
+        arguments: vectors.filter { !$0.tshark.isEmpty && $0.expect == nil })
     func tsharkAgrees(_ v: GoldenVector) throws {
         let decoded = try BGPMessage.decode(v.bytes, options: v.options).message
         let ours = TsharkComparison.values(of: decoded.json)

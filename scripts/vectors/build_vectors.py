@@ -45,6 +45,13 @@ def notes(rec, fields):
                    '(an MPLS label L with the bottom-of-stack bit reads as L*16+1, a VNI reads as itself)')
     if 'bgp.evpn.nlri.rd' in names:
         out.append('tshark 4.0 prints the EVPN RD (bgp.evpn.nlri.rd) as raw bytes: 2-byte type, then the value')
+    if rec['topic'] == 'notification' and vals.get('bgp.notify.major_error') == '0':
+        out.append('error code 0 is not a defined NOTIFICATION code: GoBGP 3.10 sends it when it resets the session '
+                   'on a flowspec NLRI it refuses ("ipv4-flowspec nlri violate strict type ordering", from BIRD 2.0.12)')
+    if rec['topic'] == 'notification' and vals.get('bgp.notify.major_error') == '3' and 'frr' in rec['source'] \
+            and 'evpn multicast 2001:db8' in ' '.join(rec['comments']):
+        out.append('FRR 8.4 answers GoBGP\'s EVPN type-3 route with an IPv6 originator (over an IPv4 session) with '
+                   'this UPDATE error / optional attribute error and resets the session')
     if rec['topic'] == 'rtc' and any(k == 'bgp.community_prefix' and v.startswith('4294967295:') for k, v in fields):
         out.append('DISAGREEMENT: tshark 4.0 shows the 4-octet-AS route target in the RTC NLRI as 4294967295:N; '
                    'the bytes carry type 0x0202 with AS 4200000000 (as the producing tool says)')
@@ -70,6 +77,17 @@ def main():
                 records.append(json.loads(line))
     for r in records:
         r['options'] = ' '.join(o for o in r.get('options', '').split() if o != 'UNKNOWN-SESSION')
+    # names must be unique per topic file before tshark results are keyed by them
+    used = set()
+    for r in records:
+        base, name, n = r['name'], r['name'], 2
+        while (r['topic'], name) in used:
+            name = '%s-%d' % (base, n)
+            n += 1
+        used.add((r['topic'], name))
+        r['name'] = name
+    if len({r['name'] for r in records}) != len(records):
+        raise SystemExit('vector names must be unique across all topics')
     fields = fields_for(records)
     by_topic = OrderedDict()
     for r in records:

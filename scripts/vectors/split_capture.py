@@ -202,7 +202,7 @@ def main():
         if hx in seen:
             first = seen[hx]
             also = 'also sent byte-for-byte by %s' % label
-            if also not in first['comments'] and len(first['comments']) < 14:
+            if also not in first['comments'] and label not in first['comments'][0] and len(first['comments']) < 14:
                 first['comments'].append(also)
             continue
         if mtype == 4:

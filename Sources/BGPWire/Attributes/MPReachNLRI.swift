@@ -91,7 +91,8 @@ public struct MPUnreachNLRI: Hashable, Sendable {
         }
         do throws(DecodeFailure) {
             return MPUnreachNLRI(
-                family: family, withdrawnRoutes: try NLRIList.read(&r, family: family, options: options))
+                family: family,
+                withdrawnRoutes: try NLRIList.read(&r, family: family, options: options, withdrawal: true))
         } catch {
             throw MPAttributeFailure(family: family, reason: error.reason)
         }

@@ -79,14 +79,13 @@ public enum NLRIList: Hashable, Sendable {
         }
     }
 
-    /// Decodes NLRI of `family` until `r` is exhausted.
+    /// Decodes NLRI of `family` until `r` is exhausted. Withdrawn labeled NLRI carry a single label field
+    /// (RFC 8277 §2.4), announced ones a stack up to its bottom-of-stack bit.
     static func read(
-        _ r: inout ByteReader, family: AddressFamily, options: DecodingOptions
-    ) throws(DecodeFailure)
-        -> NLRIList
-    {
+        _ r: inout ByteReader, family: AddressFamily, options: DecodingOptions, withdrawal: Bool = false
+    ) throws(DecodeFailure) -> NLRIList {
         let addPath = options.addPathReceive.contains(family)
-        let labels = options.maximumLabels
+        let labels = withdrawal ? 1 : options.maximumLabels
         switch Kind(family) {
         case .ipv4: return .ipv4(try readAll(&r) { (r) throws(DecodeFailure) in try .read(&r, addPath: addPath) })
         case .ipv6: return .ipv6(try readAll(&r) { (r) throws(DecodeFailure) in try .read(&r, addPath: addPath) })

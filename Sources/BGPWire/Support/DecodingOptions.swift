@@ -13,13 +13,15 @@ public struct DecodingOptions: Hashable, Sendable {
     /// Whether the peer is internal (iBGP) or external (eBGP), if known. A few RFC 7606 actions depend on it
     /// (LOCAL_PREF, ORIGINATOR_ID, CLUSTER_LIST), and LOCAL_PREF is mandatory only from internal peers.
     public var peer: PeerType
-    /// Most labels accepted in a labeled or VPN NLRI before the bottom-of-stack bit (RFC 8277 §2.1: one
-    /// unless the Multiple Labels capability says more).
+    /// Most labels read from an announced labeled or VPN NLRI, up to the one with the bottom-of-stack bit.
+    /// RFC 8277 §2.1 allows a stack only with the Multiple Labels capability, but GoBGP, BIRD and ExaBGP send
+    /// stacks without it (seen in our captures), so by default we read up to three. Withdrawals always carry
+    /// one 3-octet field whatever its S bit (RFC 8277 §2.4).
     public var maximumLabels: Int
 
     public init(
         fourOctetAS: Bool = true, addPathReceive: Set<AddressFamily> = [], extendedMessage: Bool = false,
-        peer: PeerType = .unknown, maximumLabels: Int = 1
+        peer: PeerType = .unknown, maximumLabels: Int = 3
     ) {
         self.fourOctetAS = fourOctetAS
         self.addPathReceive = addPathReceive

@@ -10,6 +10,8 @@ struct GoldenVector: CustomStringConvertible, Sendable {
     var bytes: [UInt8]
     var options: DecodingOptions
     var tshark: [(field: String, value: String)]
+    /// For vectors that are malformed on purpose or by a faulty sender: the RFC 7606 action label we must give.
+    var expect: String?
 
     var description: String { "\(file):\(name)" }
 }
@@ -41,6 +43,7 @@ enum VectorFiles {
             var hex = ""
             var options = DecodingOptions()
             var tshark: [(String, String)] = []
+            var expect: String? = nil
             var inHex = false
             for rawLine in block.split(separator: "\n") {
                 let line = String(rawLine)
@@ -61,6 +64,9 @@ enum VectorFiles {
                 } else if let v = value(line, "hex") {
                     hex = v.filter { !$0.isWhitespace }
                     inHex = true
+                } else if let v = value(line, "expect") {
+                    expect = v
+                    inHex = false
                 } else if let v = value(line, "tshark") {
                     if let eq = v.firstIndex(of: "=") {
                         tshark.append((String(v[..<eq]), String(v[v.index(after: eq)...])))
@@ -72,7 +78,7 @@ enum VectorFiles {
             out.append(
                 GoldenVector(
                     file: file, name: name, source: source, comments: comments, bytes: bytes, options: options,
-                    tshark: tshark))
+                    tshark: tshark, expect: expect))
         }
         return out
     }
@@ -87,6 +93,7 @@ enum VectorFiles {
         for word in text.split(separator: " ") {
             if word == "as2" { o.fourOctetAS = false }
             if word == "extended-message" { o.extendedMessage = true }
+            if word.hasPrefix("max-labels="), let n = Int(word.dropFirst("max-labels=".count)) { o.maximumLabels = n }
             if word == "ibgp" { o.peer = .internal }
             if word == "ebgp" { o.peer = .external }
             if word.hasPrefix("addpath-rx=") {
