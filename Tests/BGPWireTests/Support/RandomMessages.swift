@@ -19,6 +19,8 @@ struct RandomMessages {
     var rng: SeededRandom
     /// Whether AS numbers are 4 octets on the simulated session.
     let fourOctetAS: Bool
+    /// Set while generating withdrawn NLRI.
+    var withdrawal = false
 
     init(seed: UInt64) {
         rng = SeededRandom(seed: seed)
@@ -52,7 +54,8 @@ struct RandomMessages {
     }
     /// A label stack that fits the 1-octet length with a prefix of `prefixBits` and `otherBits` more (RD).
     mutating func labels(prefixBits: Int = 32, otherBits: Int = 0) -> LabelStack {
-        let n = int(1...min(3, (255 - prefixBits - otherBits) / 24))
+        // Withdrawals carry one label field (RFC 8277 §2.4).
+        let n = withdrawal ? 1 : int(1...min(3, (255 - prefixBits - otherBits) / 24))
         return LabelStack((0..<n).map { i in LabelField(label: u32() & 0xF_FFFF, bottomOfStack: i == n - 1) })
     }
     mutating func pathID(_ addPath: Bool) -> UInt32? { addPath ? u32() : nil }
@@ -241,9 +244,10 @@ struct RandomMessages {
             let decided = (f == .ipv4Unicast && traditional) || f == reachFamily
             let ap = decided ? addPath.contains(f) : bool() && NLRIList.Kind(f) != .raw
             if ap { addPath.insert(f) }
-            attributes.append(
-                PathAttribute(
-                    .mpUnreachNLRI(MPUnreachNLRI(family: f, withdrawnRoutes: nlri(f, addPath: ap, count: 0...4)))))
+            withdrawal = true
+            let withdrawn = nlri(f, addPath: ap, count: 0...4)
+            withdrawal = false
+            attributes.append(PathAttribute(.mpUnreachNLRI(MPUnreachNLRI(family: f, withdrawnRoutes: withdrawn))))
         }
         let announces = !u.nlri.isEmpty || reachFamily != nil
         if announces || bool() { attributes.append(PathAttribute(.origin(pick(PathAttribute.Origin.allCases)))) }
