@@ -18,11 +18,14 @@ let package = Package(
         .library(name: "BGPWireJSON", targets: ["BGPWireJSON"]),
         .library(name: "BGPSession", targets: ["BGPSession"]),
         .library(name: "BagpipeConfig", targets: ["BagpipeConfig"]),
+        .library(name: "BGPSpeaker", targets: ["BGPSpeaker"]),
+        .executable(name: "bagpipe-bgp", targets: ["bagpipe-bgp"]),
         .executable(name: "bagpipe-wire", targets: ["bagpipe-wire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -38,6 +41,26 @@ let package = Package(
         .target(name: "BGPSession", dependencies: ["BGPWire"], swiftSettings: strict),
         // bagpipe-bgp's bgp.conf (INI), compatible with the original, with our additions. No I/O.
         .target(name: "BagpipeConfig", dependencies: ["BGPWire"], swiftSettings: strict),
+        // The speaker runtime: SwiftNIO sessions driving BGPSession machines, listener, peers, Adj-RIB-In.
+        .target(
+            name: "BGPSpeaker",
+            dependencies: [
+                "BGPWire", "BGPWireNIO", "BGPSession", "BagpipeConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "bagpipe-bgp",
+            dependencies: [
+                "BGPSpeaker", "BagpipeConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // JSON view of every message (RFC field names), both directions; used by bagpipe-wire.
         .target(name: "BGPWireJSON", dependencies: ["BGPWire"], swiftSettings: strict),
         .executableTarget(
@@ -55,6 +78,15 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Vectors"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BGPSpeakerTests",
+            dependencies: [
+                "BGPSpeaker", "BGPWire", "BGPSession", "BagpipeConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "BGPSessionTests", dependencies: ["BGPSession", "BGPWire"], swiftSettings: strict),

@@ -1,0 +1,1 @@
+// The SwiftNIO BGP speaker runtime lives here.

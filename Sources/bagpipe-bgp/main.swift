@@ -1,0 +1,1 @@
+print("bagpipe-bgp: not yet")
