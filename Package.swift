@@ -89,6 +89,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Real FRR, GoBGP, BIRD and ExaBGP in network namespaces made by the tests (root; scripts/test installs them).
+        .testTarget(
+            name: "InteropTests",
+            dependencies: [
+                "BGPSpeaker", "BGPWire", "BGPSession", "BagpipeConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "BGPSessionTests", dependencies: ["BGPSession", "BGPWire"], swiftSettings: strict),
         .testTarget(name: "BagpipeConfigTests", dependencies: ["BagpipeConfig", "BGPWire"], swiftSettings: strict),
         .testTarget(
