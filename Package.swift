@@ -55,11 +55,11 @@ let package = Package(
         .executableTarget(
             name: "bagpipe-bgp",
             dependencies: [
-                "BGPSpeaker", "BagpipeConfig",
+                "BGPSpeaker", "BagpipeConfig", "BGPWireJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict + [.define("BAGPIPE_ORIGINATE_JSON")]
         ),
         // JSON view of every message (RFC field names), both directions; used by bagpipe-wire.
         .target(name: "BGPWireJSON", dependencies: ["BGPWire"], swiftSettings: strict),

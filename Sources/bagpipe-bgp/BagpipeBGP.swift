@@ -1,0 +1,102 @@
+import ArgumentParser
+import BGPSpeaker
+import BagpipeConfig
+import Dispatch
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `bagpipe-bgp`: the BGP VPN speaker daemon (bagpipe-bgp.md §7.1).
+///
+/// Reads `bgp.conf`, reports every configuration error at once (exit status 2), starts the speaker, and on
+/// SIGTERM or SIGINT stops every session with a Cease / Administrative Shutdown (RFC 4486) carrying a shutdown
+/// communication (RFC 9003) before exiting.
+@main
+struct BagpipeBGP: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bagpipe-bgp", abstract: "BGP VPN speaker (BGP/MPLS IP VPN and E-VPN) for bagpipe.")
+
+    @Option(name: .customLong("config-file"), help: "The configuration file.")
+    var configFile = "/etc/bagpipe-bgp/bgp.conf"
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    #if BAGPIPE_ORIGINATE_JSON
+    @Option(
+        name: .customLong("originate"),
+        help: "A file of UPDATE messages in bagpipe-wire's JSON form, one per line, to originate at start-up.")
+    var originateFile: String?
+    #endif
+
+    /// RFC 9003 shutdown communication sent to every peer on SIGTERM/SIGINT.
+    static let shutdownCommunication = "bagpipe-bgp shutting down"
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "bagpipe.bgp")
+
+        var configuration = try Self.readConfiguration(configFile, logger: logger)
+        do {
+            configuration.bgp.localAddress = .ipv4(try InterfaceAddress.resolve(configuration.bgp.localAddress))
+        } catch {
+            Self.printError("[BGP] local_address = \(configuration.bgp.localAddress): \(error)")
+            throw ExitCode(2)
+        }
+        #if BAGPIPE_ORIGINATE_JSON
+        let routes = try originateFile.map { try OriginateFile.read($0) } ?? []
+        #endif
+
+        // Signals are taken over before start-up, so that an early SIGTERM still stops the sessions cleanly.
+        let signals = SignalWaiter(signals: [SIGTERM, SIGINT])
+        let speaker = BGPSpeaker(configuration: configuration, logger: logger)
+        do {
+            try await speaker.start()
+        } catch {
+            logger.critical("cannot start: \(error)")
+            Self.printError("\(error)")
+            throw ExitCode(1)
+        }
+        #if BAGPIPE_ORIGINATE_JSON
+        for update in routes { await speaker.originate(update) }
+        #endif
+
+        let signal = await signals.next()
+        logger.notice("signal \(signal) received, stopping")
+        await speaker.shutdown(communication: Self.shutdownCommunication, timeout: .seconds(5))
+    }
+
+    /// The configuration, or every error printed (section, key, line) and exit status 2.
+    static func readConfiguration(_ path: String, logger: Logger) throws -> BGPConfiguration {
+        let text: String
+        do {
+            text = try TextFile.read(path)
+        } catch {
+            printError("\(path): \(error)")
+            throw ExitCode(2)
+        }
+        let result = BGPConfiguration.parse(text)
+        for warning in result.warnings { logger.warning("\(path): \(warning)") }
+        guard let configuration = result.configuration, result.errors.isEmpty else {
+            for error in result.errors { printError("\(path): \(error)") }
+            let count = result.errors.count
+            printError("\(path): \(count) error\(count == 1 ? "" : "s"), not starting")
+            throw ExitCode(2)
+        }
+        return configuration
+    }
+
+    static func printError(_ text: String) {
+        var line = "bagpipe-bgp: error: \(text)\n"
+        line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,1 +1,0 @@
-print("bagpipe-bgp: not yet")
