@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "BGPSession", targets: ["BGPSession"]),
         .library(name: "BagpipeConfig", targets: ["BagpipeConfig"]),
         .library(name: "BGPSpeaker", targets: ["BGPSpeaker"]),
+        .library(name: "BGPRouting", targets: ["BGPRouting"]),
         .executable(name: "bagpipe-bgp", targets: ["bagpipe-bgp"]),
         .executable(name: "bagpipe-wire", targets: ["bagpipe-wire"]),
     ],
@@ -41,6 +42,8 @@ let package = Package(
         .target(name: "BGPSession", dependencies: ["BGPWire"], swiftSettings: strict),
         // bagpipe-bgp's bgp.conf (INI), compatible with the original, with our additions. No I/O.
         .target(name: "BagpipeConfig", dependencies: ["BGPWire"], swiftSettings: strict),
+        // The routing engine as value types: RT dispatch, best path, RT Constraint, route reflection. No I/O.
+        .target(name: "BGPRouting", dependencies: ["BGPWire"], swiftSettings: strict),
         // The speaker runtime: SwiftNIO sessions driving BGPSession machines, listener, peers, Adj-RIB-In.
         .target(
             name: "BGPSpeaker",
@@ -99,6 +102,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "BGPRoutingTests", dependencies: ["BGPRouting", "BGPWire"], swiftSettings: strict),
         .testTarget(name: "BGPSessionTests", dependencies: ["BGPSession", "BGPWire"], swiftSettings: strict),
         .testTarget(name: "BagpipeConfigTests", dependencies: ["BagpipeConfig", "BGPWire"], swiftSettings: strict),
         .testTarget(
