@@ -12,7 +12,9 @@ public struct Workload: Sendable {
     public let message: BGPMessage
     /// Routes (NLRI) the message announces or withdraws.
     public let nlriCount: Int
-    public let decoding: DecodingOptions
+    /// The options the decode benchmarks use (a variant may change them, e.g. `maximumLabels`).
+    public var decoding: DecodingOptions
+    /// The options the encode benchmarks use, matching `decoding`.
     public let encoding: EncodingOptions
 }
 
@@ -52,8 +54,8 @@ public enum Workloads {
         id: String, title: String, limit: Int, _ make: (Int) -> BGPMessage
     ) -> Workload {
         let (message, n) = packed(limit: limit, make)
-        var decoding = DecodingOptions(fourOctetAS: true, extendedMessage: limit > 4096, peer: .internal)
-        decoding.maximumLabels = 1
+        // The library's defaults otherwise (maximumLabels among them), as a session would use them.
+        let decoding = DecodingOptions(fourOctetAS: true, extendedMessage: limit > 4096, peer: .internal)
         let bytes = message.encode()
         // The typed value is the decoded one: it keeps the flags as received (Extended Length on the
         // MP attribute), so it is exactly what a receiver holds and what re-encodes to the same bytes.
@@ -107,29 +109,31 @@ public enum Workloads {
     // MARK: - Messages
 
     public static func vpnIPv4(limit: Int) -> Workload {
-        workload(id: "vpnv4-\(limit)", title: "VPNv4 /32 \(limit)", limit: limit) { n in
+        workload(id: "vpnv4-\(limit)", title: "VPNv4 \(limit)", limit: limit) { n in
             update(
                 .mpReachNLRI(
-                    MPReachNLRI(family: .vpnIPv4, nextHop: .vpnIPv4(nextHop), nlri: .vpnIPv4((0..<n).map { vpnRoute($0) }))),
+                    MPReachNLRI(
+                        family: .vpnIPv4, nextHop: .vpnIPv4(nextHop), nlri: .vpnIPv4((0..<n).map { vpnRoute($0) }))),
                 [routeTarget, vxlan])
         }
     }
 
     public static func vpnIPv4Withdraw(limit: Int) -> Workload {
-        workload(id: "vpnv4-withdraw-\(limit)", title: "VPNv4 /32 withdraw \(limit)", limit: limit) { n in
+        workload(id: "vpnv4-withdraw-\(limit)", title: "VPNv4 withdraw \(limit)", limit: limit) { n in
             .update(
                 UpdateMessage(pathAttributes: [
                     PathAttribute(
                         .mpUnreachNLRI(
                             MPUnreachNLRI(
-                                family: .vpnIPv4, withdrawnRoutes: .vpnIPv4((0..<n).map { vpnRoute($0, withdrawal: true) })
+                                family: .vpnIPv4,
+                                withdrawnRoutes: .vpnIPv4((0..<n).map { vpnRoute($0, withdrawal: true) })
                             )))
                 ]))
         }
     }
 
     public static func evpnMACIP(limit: Int) -> Workload {
-        workload(id: "evpn2-\(limit)", title: "EVPN type 2 MAC/IP \(limit)", limit: limit) { n in
+        workload(id: "evpn2-\(limit)", title: "EVPN type 2 \(limit)", limit: limit) { n in
             update(
                 .mpReachNLRI(
                     MPReachNLRI(family: .evpn, nextHop: .ipv4(nextHop), nlri: .evpn((0..<n).map { macIPRoute($0) }))),
@@ -138,7 +142,7 @@ public enum Workloads {
     }
 
     public static func evpnIPPrefix(limit: Int) -> Workload {
-        workload(id: "evpn5-\(limit)", title: "EVPN type 5 IPv4 \(limit)", limit: limit) { n in
+        workload(id: "evpn5-\(limit)", title: "EVPN type 5 \(limit)", limit: limit) { n in
             update(
                 .mpReachNLRI(
                     MPReachNLRI(family: .evpn, nextHop: .ipv4(nextHop), nlri: .evpn((0..<n).map { ipPrefixRoute($0) }))),
@@ -147,7 +151,7 @@ public enum Workloads {
     }
 
     public static func flowspec(limit: Int) -> Workload {
-        workload(id: "flowspec-\(limit)", title: "Flowspec IPv4 \(limit)", limit: limit) { n in
+        workload(id: "flowspec-\(limit)", title: "Flowspec \(limit)", limit: limit) { n in
             update(
                 .mpReachNLRI(
                     MPReachNLRI(family: .ipv4Flowspec, nextHop: .none, nlri: .flowspec((0..<n).map { flowRoute($0) }))),

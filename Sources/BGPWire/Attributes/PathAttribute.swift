@@ -169,18 +169,20 @@ public struct PathAttribute: Hashable, Sendable {
     // MARK: - Encoding
 
     func write(to w: inout ByteWriter, options: EncodingOptions) {
-        var body = ByteWriter(capacity: 32)
-        writeValue(to: &body, options: options)
-        var f = flags
-        if body.count > 255 { f.insert(.extendedLength) }
-        w.write(f.rawValue)
+        let start = w.count
+        w.write(flags.rawValue)
         w.write(typeCode)
-        if f.contains(.extendedLength) {
-            w.write(UInt16(truncatingIfNeeded: body.count))
+        let lengthAt = w.reserveLength(width: 2)
+        writeValue(to: &w, options: options)
+        let length = w.count - lengthAt - 2
+        if length > 255 || flags.contains(.extendedLength) {
+            w.bytes[start] = flags.union(.extendedLength).rawValue
+            w.patchLength(at: lengthAt, width: 2)
         } else {
-            w.write(UInt8(body.count))
+            // A one-octet length: the value moves back by one octet (at most 255 of them).
+            w.bytes[lengthAt] = UInt8(length)
+            w.bytes.remove(at: lengthAt + 1)
         }
-        w.write(body.bytes)
     }
 
     func writeValue(to w: inout ByteWriter, options: EncodingOptions) {

@@ -31,16 +31,16 @@ public enum BGPFraming {
         let m1 = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
         guard m0 == .max, m1 == .max else { throw .header(.connectionNotSynchronized, "marker is not all ones") }
         let length = Int(bytes[16]) << 8 | Int(bytes[17])
-        let lengthData = [bytes[16], bytes[17]]
         guard length >= headerLength, length <= maximumLength else {
-            throw .header(.badMessageLength, data: lengthData, "length \(length) outside 19...\(maximumLength)")
+            throw .header(
+                .badMessageLength, data: [bytes[16], bytes[17]], "length \(length) outside 19...\(maximumLength)")
         }
         guard let type = BGPMessage.MessageType(rawValue: bytes[18]) else {
             throw .header(.badMessageType, data: [bytes[18]], "unknown message type \(bytes[18])")
         }
         guard length >= type.minimumLength, type != .keepalive || length == headerLength else {
             throw .header(
-                .badMessageLength, data: lengthData,
+                .badMessageLength, data: [bytes[16], bytes[17]],
                 "\(type) of length \(length) (\(type == .keepalive ? "must be 19" : "minimum \(type.minimumLength)"))")
         }
         return length

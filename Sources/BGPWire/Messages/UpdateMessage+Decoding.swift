@@ -59,15 +59,18 @@ extension UpdateMessage {
         // when routes are announced; NEXT_HOP only for the traditional NLRI field (RFC 4760 §3).
         let announces = !update.nlri.isEmpty || parser.seen(PathAttribute.TypeCode.mpReachNLRI)
         if announces {
-            var mandatory = [PathAttribute.TypeCode.origin, PathAttribute.TypeCode.asPath]
-            if !update.nlri.isEmpty { mandatory.append(PathAttribute.TypeCode.nextHop) }
-            if options.peer == .internal { mandatory.append(PathAttribute.TypeCode.localPref) }
-            for code in mandatory where !parser.seen(code) {
-                errors.append(
-                    BGPWireError(
-                        .treatAsWithdraw, "missing well-known attribute \(PathAttribute.TypeCode.name(code))",
-                        attributeType: code))
+            func require(_ code: UInt8) {
+                if !parser.seen(code) {
+                    errors.append(
+                        BGPWireError(
+                            .treatAsWithdraw, "missing well-known attribute \(PathAttribute.TypeCode.name(code))",
+                            attributeType: code))
+                }
             }
+            require(PathAttribute.TypeCode.origin)
+            require(PathAttribute.TypeCode.asPath)
+            if !update.nlri.isEmpty { require(PathAttribute.TypeCode.nextHop) }
+            if options.peer == .internal { require(PathAttribute.TypeCode.localPref) }
         }
         return (update, errors)
     }
@@ -86,6 +89,7 @@ struct AttributeParser {
     init(options: DecodingOptions, hasTraditionalNLRI: Bool) {
         self.options = options
         self.hasTraditionalNLRI = hasTraditionalNLRI
+        attributes.reserveCapacity(8)
     }
 
     func seen(_ code: UInt8) -> Bool {

@@ -27,16 +27,16 @@ public struct FlowspecIPv6Prefix: Hashable, Sendable, CustomStringConvertible {
     /// `2001:db8::/32`, or `::1234:5678:9a00:0/104 offset 64` when bits are skipped.
     public var description: String { "\(address)/\(length)" + (offset == 0 ? "" : " offset \(offset)") }
 
-    static func read(_ r: inout ByteReader, _ what: String) throws(DecodeFailure) -> Self {
-        let length = try r.readUInt8("\(what) length")
-        let offset = try r.readUInt8("\(what) offset")
+    static func read(_ r: inout ByteReader, _ what: @autoclosure () -> String) throws(DecodeFailure) -> Self {
+        let length = try r.readUInt8("\(what()) length")
+        let offset = try r.readUInt8("\(what()) offset")
         // RFC 8956 §3.1: unless both are 0, "length MUST be in the range offset < length < 129 or the component is
         // malformed".
         guard (length == 0 && offset == 0) || (offset < length && length <= 128) else {
-            throw DecodeFailure("\(what): length \(length), offset \(offset): need offset < length <= 128")
+            throw DecodeFailure("\(what()): length \(length), offset \(offset): need offset < length <= 128")
         }
         let bits = Int(length - offset)
-        let (hi, lo) = try r.readPrefixBytes(bits: bits, maxBytes: 16, "\(what) pattern")
+        let (hi, lo) = try r.readPrefixBytes(bits: bits, maxBytes: 16, "\(what()) pattern")
         // Padding bits "MUST be ignored on decoding": the initialiser masks them off after the shift.
         let placed = (UInt128(hi) << 64 | UInt128(lo)) >> UInt128(offset)
         let address = IPv6Address(high: UInt64(placed >> 64), low: UInt64(truncatingIfNeeded: placed))
@@ -63,11 +63,11 @@ public enum FlowspecPrefix: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    static func read(_ r: inout ByteReader, afi: AFI, _ what: String) throws(DecodeFailure) -> Self {
-        if afi == .ipv6 { return .ipv6(try FlowspecIPv6Prefix.read(&r, what)) }
+    static func read(_ r: inout ByteReader, afi: AFI, _ what: @autoclosure () -> String) throws(DecodeFailure) -> Self {
+        if afi == .ipv6 { return .ipv6(try FlowspecIPv6Prefix.read(&r, what())) }
         // RFC 8955 §4.2.2.1: <type (1 octet), length (1 octet), prefix (variable)>, the prefix in RFC 4271 form.
-        let length = Int(try r.readUInt8("\(what) length"))
-        return .ipv4(try IPv4Prefix.read(&r, length: length, what))
+        let length = Int(try r.readUInt8("\(what()) length"))
+        return .ipv4(try IPv4Prefix.read(&r, length: length, what()))
     }
 
     func write(to w: inout ByteWriter) {
@@ -175,27 +175,29 @@ public enum FlowspecComponent: Hashable, Sendable, CustomStringConvertible {
     /// nothing after it can be parsed (RFC 8955 §4.2 makes such an NLRI malformed).
     static func read(_ r: inout ByteReader, afi: AFI) throws(DecodeFailure) -> Self {
         let type = try r.readUInt8("flowspec component type")
-        let what = "flowspec component \(type) (\((1...13).contains(type) ? names[Int(type)] : "unknown"))"
+        func what() -> String {
+            "flowspec component \(type) (\((1...13).contains(type) ? names[Int(type)] : "unknown"))"
+        }
         switch type {
-        case 1: return .destinationPrefix(try FlowspecPrefix.read(&r, afi: afi, what))
-        case 2: return .sourcePrefix(try FlowspecPrefix.read(&r, afi: afi, what))
-        case 3: return .ipProtocol(try .read(&r, what))
-        case 4: return .port(try .read(&r, what))
-        case 5: return .destinationPort(try .read(&r, what))
-        case 6: return .sourcePort(try .read(&r, what))
-        case 7: return .icmpType(try .read(&r, what))
-        case 8: return .icmpCode(try .read(&r, what))
+        case 1: return .destinationPrefix(try FlowspecPrefix.read(&r, afi: afi, what()))
+        case 2: return .sourcePrefix(try FlowspecPrefix.read(&r, afi: afi, what()))
+        case 3: return .ipProtocol(try .read(&r, what()))
+        case 4: return .port(try .read(&r, what()))
+        case 5: return .destinationPort(try .read(&r, what()))
+        case 6: return .sourcePort(try .read(&r, what()))
+        case 7: return .icmpType(try .read(&r, what()))
+        case 8: return .icmpCode(try .read(&r, what()))
         case 9:
             return .tcpFlags(
-                try .read(&r, what, maxLength: .two, rule: "RFC 8955 §4.2.2.9 requires 1 or 2 octets"))
-        case 10: return .packetLength(try .read(&r, what))
-        case 11: return .dscp(try .read(&r, what, maxLength: .one, rule: "RFC 8955 §4.2.2.11 requires 1 octet"))
+                try .read(&r, what(), maxLength: .two, rule: "RFC 8955 §4.2.2.9 requires 1 or 2 octets"))
+        case 10: return .packetLength(try .read(&r, what()))
+        case 11: return .dscp(try .read(&r, what(), maxLength: .one, rule: "RFC 8955 §4.2.2.11 requires 1 octet"))
         case 12:
             let rule = "RFC 8955 §4.2.2.12 and RFC 8956 §3.6 require 1 octet"
-            return .fragment(try .read(&r, what, maxLength: .one, rule: rule))
-        case 13 where afi == .ipv6: return .flowLabel(try .read(&r, what))
-        case 13: throw DecodeFailure("\(what): flow label is defined for IPv6 only (RFC 8956 §3.7)")
-        default: throw DecodeFailure("\(what): unknown component type, the rest of the NLRI cannot be parsed")
+            return .fragment(try .read(&r, what(), maxLength: .one, rule: rule))
+        case 13 where afi == .ipv6: return .flowLabel(try .read(&r, what()))
+        case 13: throw DecodeFailure("\(what()): flow label is defined for IPv6 only (RFC 8956 §3.7)")
+        default: throw DecodeFailure("\(what()): unknown component type, the rest of the NLRI cannot be parsed")
         }
     }
 

@@ -68,6 +68,7 @@ public struct FlowspecNLRI: Hashable, Sendable, CustomStringConvertible {
             rd = RouteDistinguisher(rawValue: try body.readUInt64("flowspec route distinguisher"))
         }
         var components: [FlowspecComponent] = []
+        components.reserveCapacity(min(body.remaining / 2, 13))
         while let type = body.peekUInt8() {
             // RFC 8955 §4.2: components MUST follow strict type ordering by increasing numerical order, so a type
             // may appear once at most.
@@ -87,15 +88,17 @@ public struct FlowspecNLRI: Hashable, Sendable, CustomStringConvertible {
     /// Writes the NLRI. The encoded value must not exceed ``maxLength`` octets (JSON input is checked for that).
     func write(to w: inout ByteWriter) {
         if let pathID { w.write(pathID) }
-        var value = ByteWriter(capacity: 32)
-        writeValue(to: &value)
-        precondition(value.count <= Self.maxLength, "flowspec NLRI of \(value.count) octets exceeds 4095")
-        if value.count >= 0xF0 || usesExtendedLength {
-            w.write(UInt16(0xF000 | value.count))
+        let lengthAt = w.reserveLength(width: 1)
+        writeValue(to: &w)
+        let count = w.count - lengthAt - 1
+        precondition(count <= Self.maxLength, "flowspec NLRI of \(count) octets exceeds 4095")
+        if count >= 0xF0 || usesExtendedLength {
+            // The 2-octet form: one more octet before the value.
+            w.bytes.insert(UInt8(0xF0 | count >> 8), at: lengthAt)
+            w.bytes[lengthAt + 1] = UInt8(truncatingIfNeeded: count)
         } else {
-            w.write(UInt8(value.count))
+            w.bytes[lengthAt] = UInt8(count)
         }
-        w.write(value.bytes)
     }
 
     private func writeValue(to w: inout ByteWriter) {

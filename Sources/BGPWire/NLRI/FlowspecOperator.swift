@@ -226,18 +226,21 @@ extension Array where Element: FlowspecOperator {
     /// two octets of the bounded NLRI slice, so the list cannot outgrow the bytes received. A value longer than
     /// `maxLength` breaks the MUST quoted in `rule`.
     static func read(
-        _ r: inout ByteReader, _ what: String, maxLength: FlowspecValueLength = .eight, rule: String = ""
+        _ r: inout ByteReader, _ what: @autoclosure () -> String, maxLength: FlowspecValueLength = .eight,
+        rule: String = ""
     )
         throws(DecodeFailure) -> Self
     {
         var ops: Self = []
         while true {
             // The list must close with `e` set inside this NLRI.
-            guard !r.isAtEnd else { throw DecodeFailure("\(what): NLRI ends before an operator with end-of-list set") }
-            let label = "\(what) operator \(ops.count + 1)"
-            let (op, end) = try Element.read(&r, label)
+            guard !r.isAtEnd else {
+                throw DecodeFailure("\(what()): NLRI ends before an operator with end-of-list set")
+            }
+            let number = ops.count + 1
+            let (op, end) = try Element.read(&r, "\(what()) operator \(number)")
             guard op.length.rawValue <= maxLength.rawValue else {
-                throw DecodeFailure("\(label): \(op.length.octets)-octet value, but \(rule)")
+                throw DecodeFailure("\(what()) operator \(number): \(op.length.octets)-octet value, but \(rule)")
             }
             ops.append(op)
             if end { return ops }

@@ -130,6 +130,25 @@ public enum NLRIList: Hashable, Sendable {
     {
         var out: [VPNIPv4NLRI] = []
         out.reserveCapacity(r.remaining / 16 + 1)
+        if !addPath {
+            // Fast path: length 120 = one label + RD + /32, 16 octets; one bounds check per NLRI, no throws.
+            let base = r.base
+            let end = r.endIndex
+            let singleField = maximumLabels == 1
+            var i = r.index
+            while end - i >= 16, base[i] == 120, singleField || base[i + 3] & 1 == 1 {
+                let label = UInt32(base[i + 1]) << 16 | UInt32(base[i + 2]) << 8 | UInt32(base[i + 3])
+                let rd = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: i + 4, as: UInt64.self))
+                let address = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: i + 12, as: UInt32.self))
+                out.append(
+                    VPNIPv4NLRI(
+                        pathID: nil, labels: LabelStack(LabelField(rawValue: label)),
+                        routeDistinguisher: RouteDistinguisher(rawValue: rd),
+                        prefix: IPv4Prefix(IPv4Address(address), length: 32)))
+                i += 16
+            }
+            r.index = i
+        }
         while !r.isAtEnd { out.append(try VPNIPv4NLRI.read(&r, addPath: addPath, maximumLabels: maximumLabels)) }
         return out
     }

@@ -54,6 +54,21 @@ public struct VPNIPv4NLRI: Hashable, Sendable, CustomStringConvertible {
 
     @inlinable
     func write(to w: inout ByteWriter) {
+        if pathID == nil, labels.count == 1, prefix.length == 32 {
+            // 16 octets: length 120, label, RD, address.
+            let label = labels[0].rawValue
+            let rd = routeDistinguisher.rawValue.bigEndian
+            let address = prefix.address.value.bigEndian
+            w.append(count: 16) { p in
+                p.storeBytes(of: UInt8(120), as: UInt8.self)
+                p.storeBytes(of: UInt8(truncatingIfNeeded: label >> 16), toByteOffset: 1, as: UInt8.self)
+                p.storeBytes(of: UInt8(truncatingIfNeeded: label >> 8), toByteOffset: 2, as: UInt8.self)
+                p.storeBytes(of: UInt8(truncatingIfNeeded: label), toByteOffset: 3, as: UInt8.self)
+                p.storeBytes(of: rd, toByteOffset: 4, as: UInt64.self)
+                p.storeBytes(of: address, toByteOffset: 12, as: UInt32.self)
+            }
+            return
+        }
         if let pathID { w.write(pathID) }
         w.write(UInt8(truncatingIfNeeded: Int(prefix.length) + 64 + 24 * labels.count))
         labels.write(to: &w)

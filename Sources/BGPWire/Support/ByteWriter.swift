@@ -49,6 +49,14 @@ public struct ByteWriter: Sendable {
         }
     }
 
+    /// Appends `count` octets that `body` fills through a raw pointer (one capacity check for all of them).
+    @inlinable
+    public mutating func append(count: Int, _ body: (UnsafeMutableRawPointer) -> Void) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBytes { body($0.baseAddress! + start) }
+    }
+
     /// Reserves a length field of `width` octets and returns its position, to be patched by ``patchLength``.
     @inlinable
     public mutating func reserveLength(width: Int) -> Int {
