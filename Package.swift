@@ -44,11 +44,13 @@ let package = Package(
         .target(name: "BagpipeConfig", dependencies: ["BGPWire"], swiftSettings: strict),
         // The routing engine as value types: RT dispatch, best path, RT Constraint, route reflection. No I/O.
         .target(name: "BGPRouting", dependencies: ["BGPWire"], swiftSettings: strict),
+        // Linux headers not exported by Glibc's module in every build mode (tcp_md5sig, later rtnetlink).
+        .target(name: "CBagpipeLinux"),
         // The speaker runtime: SwiftNIO sessions driving BGPSession machines, listener, peers, Adj-RIB-In.
         .target(
             name: "BGPSpeaker",
             dependencies: [
-                "BGPWire", "BGPWireNIO", "BGPSession", "BagpipeConfig",
+                "BGPWire", "BGPWireNIO", "BGPSession", "BagpipeConfig", "CBagpipeLinux",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,6 +2,7 @@ import BGPWire
 import NIOCore
 
 #if canImport(Glibc)
+import CBagpipeLinux
 import Glibc
 
 /// TCP MD5 signatures (RFC 2385) through Linux's `TCP_MD5SIG` socket option.
