@@ -20,11 +20,15 @@ extension BGPSpeaker {
         /// The most dynamic peers (from `listen_ranges`) at once; further connections are refused with Cease 8,
         /// Out of Resources (RFC 4486).
         public var maximumDynamicPeers: Int
+        /// RFC 4684 §6: how long the VPN routes for a peer with RT Constraint and graceful restart wait for its
+        /// End-of-RIB of RT membership routes, so that the table and its End-of-RIB it gets are complete for what it
+        /// asked for. A peer that sends no End-of-RIB gets them when the wait is over; zero sends at once.
+        public var membershipEndOfRIBWait: Duration
 
         public init(
             idleHold: IdleHoldBackoff = IdleHoldBackoff(), staleRoutesTime: Double = 360,
             sendHoldTime: SendHoldTime = .automatic, timerJitter: Bool = true, closeTimeout: Duration = .seconds(3),
-            maximumDynamicPeers: Int = 1000
+            maximumDynamicPeers: Int = 1000, membershipEndOfRIBWait: Duration = .seconds(10)
         ) {
             self.idleHold = idleHold
             self.staleRoutesTime = staleRoutesTime
@@ -32,6 +36,7 @@ extension BGPSpeaker {
             self.timerJitter = timerJitter
             self.closeTimeout = closeTimeout
             self.maximumDynamicPeers = maximumDynamicPeers
+            self.membershipEndOfRIBWait = membershipEndOfRIBWait
         }
     }
 }

@@ -1,3 +1,4 @@
+import BGPRouting
 import BGPSession
 import BGPWire
 import BagpipeConfig
@@ -5,14 +6,25 @@ import Logging
 import NIOCore
 
 /// Driving the session state machines: performing their actions in order, their timers, and connection
-/// collisions.
+/// collisions. What concerns routes goes to the routing engine once the session's actions are performed.
 extension BGPSpeaker {
     /// Work that must wait until the actions of the current event are all performed.
     enum FollowUp {
-        /// RFC 4724 §2: the initial table, then End-of-RIB.
-        case initialTable
-        /// RFC 2918 §4: the family again; RFC 7313 §4: then EoRR.
+        /// The session is Established: the engine sends the initial table, then End-of-RIB (RFC 4724 §2).
+        case sessionUp
+        /// An event for the routing engine.
+        case routing(EngineEvent)
+        /// RFC 2918 §4: the family again from the Adj-RIB-Out; RFC 7313 §4: then EoRR.
         case refresh(AddressFamily)
+    }
+
+    /// What performing one event's actions leaves to do.
+    struct Aftermath {
+        var followUps: [FollowUp] = []
+        /// The Established session ended with these actions.
+        var sessionEnded = false
+        /// Families kept stale across the end of the session (RFC 4724 §4.2).
+        var retained: Set<AddressFamily> = []
     }
 
     // MARK: - Peers
@@ -66,26 +78,33 @@ extension BGPSpeaker {
 
     // MARK: - Events in, actions out
 
-    /// Feeds `event` to the slot's machine and performs what it asks, in order.
+    /// Feeds `event` to the slot's machine and performs what it asks, in order; then tells the routing engine
+    /// what happened to routes, the end of the session last (after the sweep of routes left stale by an earlier
+    /// restart, RFC 4724 §4.2).
     func drive(_ peer: Peer, _ slot: SessionSlot, _ event: SessionEvent) {
         let actions = slot.machine.handle(event)
-        var followUps: [FollowUp] = []
-        for action in actions { perform(action, peer, slot, &followUps) }
-        for followUp in followUps {
+        var after = Aftermath()
+        for action in actions { perform(action, peer, slot, &after) }
+        for followUp in after.followUps {
             switch followUp {
-            case .initialTable:
-                for family in slot.machine.activeFamilies {
-                    for update in originated.updates(family: family) { send(update, to: peer, slot) }
-                }
-                drive(peer, slot, .initialTableSent())
+            case .sessionUp:
+                routingSessionUp(peer, slot)
+            case .routing(let event):
+                process(event)
             case .refresh(let family):
-                for update in originated.updates(family: family) { send(update, to: peer, slot) }
-                drive(peer, slot, .routeRefreshCompleted(family))
+                let id = Self.peerID(peer.address)
+                let effects = process(.routeRefreshRequested(id, family))
+                // The session sent BoRR on reading the request; EoRR must follow even when the engine has
+                // nothing to re-send yet (a family still waiting for RT membership).
+                let end = EngineEffect.sendRouteRefresh(id, RouteRefreshMessage(family: family, subtype: .endOfRIB))
+                if !effects.contains(end) { enqueue([.endOfRouteRefresh(family)], for: id) }
             }
         }
+        if after.sessionEnded { routingSessionDown(peer, retaining: after.retained) }
     }
 
-    func perform(_ action: SessionAction, _ peer: Peer, _ slot: SessionSlot, _ followUps: inout [FollowUp]) {
+    func perform(_ action: SessionAction, _ peer: Peer, _ slot: SessionSlot, _ after: inout Aftermath) {
+        let id = Self.peerID(peer.address)
         switch action {
         case .send(let message):
             write(message, on: slot.connection, options: slot.machine.encodingOptions)
@@ -97,6 +116,7 @@ extension BGPSpeaker {
             // the middle of these actions: start it as a task of its own.
             eventLoop.execute { self.assumeIsolated { $0.connect(address) } }
         case .closeConnection(let reason):
+            if slot.isUp { after.sessionEnded = true }
             closeConnection(of: peer, slot, reason: reason)
         case .arm(let timer, let seconds):
             arm(timer, seconds: seconds, peer, slot)
@@ -125,49 +145,53 @@ extension BGPSpeaker {
                     "afi-safi": "\(negotiated.families.map(\.description).joined(separator: ","))",
                 ])
             emit(.established(peer: peer.address, negotiated))
-            followUps.append(.initialTable)
+            after.followUps.append(.sessionUp)
         case .deliver(let update):
-            peer.adjRIBIn.apply(update)
+            peer.staleRoutes.received(update)
+            after.followUps.append(.routing(.routesReceived(id, routingView(update))))
             emit(.routesReceived(peer: peer.address, update))
         case .endOfRIBReceived(let family):
             peer.endOfRIBReceived.insert(family)
             peer.logger.debug("End-of-RIB received", metadata: ["afi-safi": "\(family)"])
+            // The engine sweeps what is still stale in the family (RFC 4724 §4.2) and, for RT membership, sends
+            // the VPN routes it held back (RFC 4684 §6).
+            peer.staleRoutes.sweep([family])
+            if family == .routeTargetConstraint {
+                peer.membershipWait?.cancel()
+                peer.membershipWait = nil
+            }
+            after.followUps.append(.routing(.routesReceived(id, .endOfRIB(family))))
             emit(.endOfRIB(peer: peer.address, family))
         case .withdrawAllRoutes(let families):
-            peer.adjRIBIn.removeAll(families)
+            if slot.machine.state == .established {
+                // RFC 7606 AFI/SAFI disable: the family's routes go, the session stays.
+                peer.staleRoutes.sweep(families)
+                after.followUps.append(.routing(.markStale(id, families: Set(families))))
+                after.followUps.append(.routing(.sweepStale(id, families: Set(families))))
+            }
+            // Otherwise the session ended: the engine drops the peer's routes with it.
             emit(.routesDropped(peer: peer.address, families))
         case .markRoutesStale(let families):
-            peer.adjRIBIn.markStale(families)
+            if slot.machine.state == .established {
+                // RFC 7313 §4: Beginning of RIB refresh.
+                peer.staleRoutes.mark(families)
+                after.followUps.append(.routing(.markStale(id, families: Set(families))))
+            } else {
+                // RFC 4724 §4.2: the session ended and the peer may be restarting.
+                after.retained.formUnion(families)
+            }
             peer.logger.info(
                 "routes kept as stale", metadata: ["afi-safi": "\(families.map(\.description).joined(separator: ","))"])
         case .sweepStaleRoutes(let families):
-            peer.adjRIBIn.sweepStale(families)
+            peer.staleRoutes.sweep(families)
+            after.followUps.append(.routing(.sweepStale(id, families: Set(families))))
             peer.logger.debug(
                 "stale routes swept", metadata: ["afi-safi": "\(families.map(\.description).joined(separator: ","))"])
         case .routeRefreshRequested(let family):
-            followUps.append(.refresh(family))
+            after.followUps.append(.refresh(family))
         case .logError(let report):
             peer.logger.warning("\(report)")
             emit(.error(report))
-        }
-    }
-
-    /// Sends one of our routes on an Established session, if the session carries its family.
-    func send(_ update: UpdateMessage, to peer: Peer, _ slot: SessionSlot) {
-        guard slot.machine.state == .established,
-            let restricted = update.restricted(to: Set(slot.machine.activeFamilies))
-        else { return }
-        let prepared = restricted.preparedForPeer(
-            external: peer.isExternal, localAS: configuration.bgp.myAS, localAddress: localAddress)
-        drive(peer, slot, .sendUpdate(prepared))
-    }
-
-    /// Sends `update` to every Established session.
-    func broadcast(_ update: UpdateMessage) {
-        for peer in peerTable.values {
-            guard let slot = peer.establishedSlot else { continue }
-            send(update, to: peer, slot)
-            settle(peer)
         }
     }
 
@@ -280,7 +304,8 @@ extension BGPSpeaker {
         if !stale.isEmpty {
             // The graceful restart state belongs to the machine that is dropped; without it nobody would ever
             // sweep these routes, so they go now (the peer re-sends what it still has).
-            peer.adjRIBIn.sweepStale(stale)
+            peer.staleRoutes.sweep(stale)
+            process(.sweepStale(Self.peerID(peer.address), families: Set(stale)))
         }
         peer.primary = secondary
         peer.secondary = nil

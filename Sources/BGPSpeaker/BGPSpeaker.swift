@@ -1,3 +1,4 @@
+import BGPRouting
 import BGPSession
 public import BGPWire
 public import BagpipeConfig
@@ -6,13 +7,21 @@ public import NIOCore
 import NIOPosix
 
 /// The BGP speaker runtime: the peers of a `bgp.conf`, their TCP connections (outgoing, and incoming on a
-/// listening socket), the session state machines that drive them, and each peer's Adj-RIB-In.
+/// listening socket), the session state machines that drive them, and the routing engine that holds every route.
 ///
 /// The speaker is an actor whose executor is one SwiftNIO event loop. Its channels, their handlers and the
-/// session timers run on that same loop, so a message goes from the socket through the state machine to the
-/// Adj-RIB-In without a thread hop, and the actor's isolation is the only lock. One thread serves every session,
-/// as in BIRD or FRR's bgpd; the work per message is small, and the engine that consumes the routes runs
-/// elsewhere.
+/// session timers run on that same loop, so a message goes from the socket through the state machine into the
+/// `RoutingEngine` without a thread hop, and the actor's isolation is the only lock. One thread serves every
+/// session, as in BIRD or FRR's bgpd. The engine is a value the actor owns (`var engine`): each session event
+/// becomes an `EngineEvent`, processed to the end before anything else runs (nothing suspends inside), and its
+/// effects are carried out: UPDATEs and End-of-RIB markers queued per peer and written at the end of the
+/// event-loop turn, route changes delivered to subscribers. Adj-RIBs-In, Loc-RIB, Adj-RIBs-Out and the routes
+/// originated here all live in the engine; the looking-glass calls read them from it.
+///
+/// As a route reflector (`[BGP] route_reflector = true`, RFC 4456) it reflects between its internal peers, all of
+/// them clients, adding ORIGINATOR_ID and CLUSTER_LIST, and sends VPN routes to a peer that negotiated RT
+/// Constraint only for the route targets that peer asked for (RFC 4684). Otherwise it behaves like the original
+/// bagpipe-bgp: routes learned from a peer are never sent to another; only local routes go out.
 ///
 /// ```swift
 /// let speaker = BGPSpeaker(configuration: configuration, logger: logger)
@@ -38,10 +47,21 @@ public actor BGPSpeaker {
     var peerTable: [IPAddress: Peer] = [:]
     var connections: [ConnectionID: Connection] = [:]
     var listener: (any Channel)?
-    var originated = OriginatedRoutes()
     var subscribers: [Int: AsyncStream<SpeakerEvent>.Continuation] = [:]
     var nextIdentifier = 0
     var timerGeneration: UInt64 = 0
+
+    // MARK: Routing state
+
+    /// Every route: Adj-RIBs-In, best paths, Adj-RIBs-Out, local routes (see `BGPSpeaker+Routing.swift`).
+    var engine: RoutingEngine
+    /// The keys each local producer of routes advertised (``originate(_:)`` uses ``apiSubscriber``), to list them.
+    var localRouteKeys: [SubscriberID: Set<RouteKey>] = [:]
+    /// Where each subscriber's route changes go.
+    var routeStreams: [SubscriberID: RouteStream] = [:]
+    /// Peers with something in their outbox, in the order they got it.
+    var pendingOutput: [IPAddress] = []
+    var isFlushScheduled = false
 
     /// A speaker for `configuration`, whose `local_address` must be an IPv4 address (the daemon resolves an
     /// interface name first). Nothing happens until ``start()``.
@@ -57,6 +77,13 @@ public actor BGPSpeaker {
         self.options = options
         self.eventLoop = eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
         self.logger = logger ?? Logger(label: "bagpipe.bgp", factory: { _ in SwiftLogNoOpLogHandler() })
+        // Known now so that routes can be originated before start(), which checks them.
+        let bgp = configuration.bgp
+        let local = bgp.localAddress.ipv4 ?? .zero
+        let identifier = bgp.routerID ?? local
+        localAddress = local
+        routerID = identifier
+        engine = RoutingEngine(configuration: Self.engineConfiguration(bgp, routerID: identifier, localAddress: local))
     }
 
     // MARK: - Starting and stopping
@@ -90,9 +117,9 @@ public actor BGPSpeaker {
 
         phase = .running
         let peerCount = created.count
-        logger.info(
-            "starting BGP speaker",
-            metadata: ["router-id": "\(routerID)", "as": "\(bgp.myAS)", "peers": "\(peerCount)"])
+        var metadata: Logger.Metadata = ["router-id": "\(routerID)", "as": "\(bgp.myAS)", "peers": "\(peerCount)"]
+        if let cluster = engine.configuration.clusterID { metadata["route-reflector-cluster"] = "\(cluster)" }
+        logger.info("starting BGP speaker", metadata: metadata)
         for peer in created {
             peerTable[peer.address] = peer
             drive(peer, peer.primary, .manualStart)
@@ -127,6 +154,7 @@ public actor BGPSpeaker {
         logger.info("BGP speaker stopped")
         for subscriber in subscribers.values { subscriber.finish() }
         subscribers = [:]
+        for stream in routeStreams.values { stream.continuation.finish() }
     }
 
     /// The port the listening socket is bound to (useful with `listen_port = 0`), nil when not listening.
@@ -185,26 +213,61 @@ public actor BGPSpeaker {
 
     // MARK: - Routes
 
-    /// Originates the routes `update` announces (and withdraws those it withdraws): they are sent now to every
-    /// Established peer whose session carries their family, and to every session that comes up later, before its
-    /// End-of-RIB.
+    /// Originates the routes `update` announces (and withdraws those it withdraws): each becomes a local route of
+    /// the routing engine (owned by ``apiSubscriber``), sent to every Established peer whose session carries its
+    /// family (and, for a VPN route to an RT Constraint peer, that asked for one of its route targets), and to
+    /// every session that comes up later, before its End-of-RIB.
     ///
-    /// The UPDATE is completed per peer as RFC 4271 §5.1 asks: ORIGIN and AS_PATH when missing, our AS prepended
-    /// for an external peer, LOCAL_PREF 100 for an internal one, NEXT_HOP for IPv4 unicast. MP_REACH_NLRI must
-    /// carry its next hop. AS numbers are given in 4 octets; the session adapts them for a 2-octet peer.
+    /// The routes are completed as RFC 4271 §5.1 asks: ORIGIN and AS_PATH when missing, LOCAL_PREF 100 for
+    /// internal peers, our AS prepended and LOCAL_PREF removed for external ones, NEXT_HOP the local address for
+    /// IPv4 unicast when missing. MP_REACH_NLRI must carry its next hop. AS numbers are given in 4 octets; the
+    /// session adapts them for a 2-octet peer. Routes originated in one call leave in as few UPDATEs as fit.
     public func originate(_ update: UpdateMessage) {
-        originated.apply(update)
-        broadcast(update)
+        for key in update.withdrawnKeys { withdrawLocal(key, subscriber: Self.apiSubscriber) }
+        let attributes = update.routeAttributes
+        for (family, routes) in update.announcedRoutes {
+            var nextHop = update.mpReach?.nextHop
+            if family == .ipv4Unicast {
+                let given = update.attribute(PathAttribute.TypeCode.nextHop)
+                if case .nextHop(let address)? = given?.value {
+                    nextHop = .ipv4(address)
+                } else {
+                    nextHop = .ipv4(localAddress)
+                }
+            }
+            for route in routes {
+                advertiseLocal(
+                    LocalRoute(family: family, nlri: route, nextHop: nextHop, attributes: attributes),
+                    subscriber: Self.apiSubscriber)
+            }
+        }
     }
 
     /// Withdraws every route `update` names, announced or withdrawn, and tells the Established peers.
     public func withdraw(_ update: UpdateMessage) {
-        originated.remove(update)
-        broadcast(update.asWithdrawal())
+        for key in update.routeKeys { withdrawLocal(key, subscriber: Self.apiSubscriber) }
     }
 
-    /// The routes this speaker originates.
-    public func originatedRoutes() -> [RouteEntry] { originated.entries }
+    /// The routes this speaker originates: those of ``originate(_:)`` and of ``advertise(_:subscriber:)``, and the
+    /// RT membership routes (RFC 4684) made for subscriptions, and as a route reflector the default one; with the
+    /// attributes the engine completed them with. Sorted by family, then by text.
+    public func originatedRoutes() -> [RouteEntry] {
+        var out: [RouteEntry] = []
+        for (subscriber, keys) in localRouteKeys {
+            for key in Set(keys.map(\.withoutPathID)) {
+                for route in engine.paths(for: key) where route.source == .local(subscriber) {
+                    out.append(entry(route))
+                }
+            }
+        }
+        for nlri in engine.originatedRTC {
+            for route in engine.paths(for: RouteNLRI.rtc(nlri).key(family: .routeTargetConstraint))
+            where route.source == .originated {
+                out.append(entry(route))
+            }
+        }
+        return out.sortedForDisplay()
+    }
 
     // MARK: - Looking glass
 
@@ -216,9 +279,19 @@ public actor BGPSpeaker {
     /// One peer, nil if unknown.
     public func peer(_ address: IPAddress) -> PeerStatus? { peerTable[address].map(status) }
 
-    /// The routes a peer sent us (its Adj-RIB-In), optionally of one family; empty for an unknown peer.
+    /// The routes a peer sent us (its Adj-RIB-In), optionally of one family, as received (RFC 7606
+    /// treat-as-withdraw applied, LOCAL_PREF and reflection attributes of an external peer dropped), stale ones
+    /// marked; empty for an unknown peer. Sorted by family, then by text.
     public func adjRIBIn(peer address: IPAddress, family: AddressFamily? = nil) -> [RouteEntry] {
-        peerTable[address]?.adjRIBIn.entries(family: family) ?? []
+        let id = Self.peerID(address)
+        let stale = peerTable[address]?.staleRoutes ?? StaleRoutes()
+        var out: [RouteEntry] = []
+        for f in family.map({ [$0] }) ?? AddressFamily.known {
+            for route in engine.adjRIBIn(peer: id, family: f) {
+                out.append(entry(route, isStale: stale.isStale(route.key)))
+            }
+        }
+        return out.sortedForDisplay()
     }
 
     /// A stream of what happens to the sessions, from now on, until the speaker is shut down or the stream is
@@ -233,12 +306,12 @@ public actor BGPSpeaker {
         subscribers[id] = continuation
         continuation.onTermination = { [weak self] _ in
             guard let self else { return }
-            Task { await self.unsubscribe(id) }
+            Task { await self.removeEventStream(id) }
         }
         return stream
     }
 
-    func unsubscribe(_ id: Int) { subscribers[id] = nil }
+    func removeEventStream(_ id: Int) { subscribers[id] = nil }
 
     func emit(_ event: SpeakerEvent) {
         for subscriber in subscribers.values { subscriber.yield(event) }
@@ -251,7 +324,7 @@ public actor BGPSpeaker {
             address: peer.address, peerAS: peer.settings.peerAS, isDynamic: peer.isDynamic,
             isPassive: peer.configuration.passive, description: peer.settings.description, state: slot.machine.state,
             uptime: peer.establishedAt.map { ContinuousClock.now - $0 }, negotiated: slot.machine.negotiated,
-            counters: slot.machine.counters, prefixesReceived: peer.adjRIBIn.counts,
+            counters: slot.machine.counters, prefixesReceived: receivedCounts(peer),
             endOfRIBReceived: peer.endOfRIBReceived, lastDownReason: peer.lastDownReason,
             localEndpoint: channel?.localAddress?.endpointText, remoteEndpoint: channel?.remoteAddress?.endpointText)
     }

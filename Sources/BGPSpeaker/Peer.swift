@@ -4,8 +4,9 @@ import BagpipeConfig
 import Logging
 import NIOCore
 
-/// One BGP neighbor, configured or dynamic: its session state machine, timers, connection attempt and
-/// Adj-RIB-In. Owned by the ``BGPSpeaker`` actor, so only ever touched on the speaker's event loop.
+/// One BGP neighbor, configured or dynamic: its session state machine, timers, connection attempt, and what the
+/// speaker needs to carry the routing engine's output to it. Owned by the ``BGPSpeaker`` actor, so only ever
+/// touched on the speaker's event loop. Its routes live in the speaker's `RoutingEngine`, not here.
 ///
 /// A peer normally has one machine (``primary``), which lives as long as the peer: it carries the idle-hold
 /// backoff and the graceful restart state from one connection to the next. During a connection collision
@@ -20,12 +21,24 @@ final class Peer {
     var secondary: SessionSlot?
     /// Our connection attempt in progress, for the primary machine in Connect.
     var outgoing: ConnectionID?
-    var adjRIBIn = AdjRIBIn()
     var establishedAt: ContinuousClock.Instant?
     var endOfRIBReceived: Set<AddressFamily> = []
     var lastDownReason: SessionDownReason?
     /// Stopped by ``BGPSpeaker/stopPeer(_:communication:)``: stays down, refusing connections, until started.
     var isStoppedByHand = false
+
+    // MARK: Routing
+
+    /// The routing engine knows the session as up (``BGPSpeaker`` sent it `peerUp`, not yet `peerDown`).
+    var isRouting = false
+    /// Counts the sessions the engine was told about, so that a timer armed for one ignores the next.
+    var sessionEpoch = 0
+    /// RFC 4684 §6: how long the VPN families wait for the peer's RT membership End-of-RIB.
+    var membershipWait: Scheduled<Void>?
+    /// What the engine asked to send, written at the end of the event-loop turn (``BGPSpeaker/flushOutput()``).
+    var outbox: [OutboxItem] = []
+    /// Which of the peer's routes are stale, for the looking glass.
+    var staleRoutes = StaleRoutes()
 
     init(
         settings: PeerSettings, configuration: SessionConfiguration, isDynamic: Bool, logger: Logger,
@@ -46,9 +59,6 @@ final class Peer {
 
     /// The slot whose session is Established, if any.
     var establishedSlot: SessionSlot? { slots.first { $0.machine.state == .established } }
-
-    /// Whether our UPDATEs to this peer go to an external peer (RFC 4271 §5.1).
-    var isExternal: Bool { configuration.peerType == .external }
 }
 
 /// One state machine with its connection and timers.

@@ -30,3 +30,28 @@ public struct RouteEntry: Hashable, Sendable, CustomStringConvertible {
         return "\(family) \(route)\(hop)\(isStale ? " (stale)" : "")"
     }
 }
+
+extension NLRIList {
+    /// The routes as text, one per element (`65000:1:10.0.0.1/32 label 100`).
+    var routeDescriptions: [String] {
+        switch self {
+        case .ipv4(let l): l.map(\.description)
+        case .ipv6(let l): l.map(\.description)
+        case .labeledIPv4(let l): l.map(\.description)
+        case .labeledIPv6(let l): l.map(\.description)
+        case .vpnIPv4(let l): l.map(\.description)
+        case .vpnIPv6(let l): l.map(\.description)
+        case .evpn(let l): l.map(\.description)
+        case .rtc(let l): l.map(\.description)
+        case .flowspec(let l): l.map(\.description)
+        case .raw(let b): b.isEmpty ? [] : ["raw \(b.count) octets"]
+        }
+    }
+}
+
+extension [RouteEntry] {
+    /// Sorted by family, then by text, each text made once (a table of thousands is read while it changes).
+    func sortedForDisplay() -> [RouteEntry] {
+        map { ($0.family, $0.description, $0) }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+    }
+}

@@ -1,3 +1,4 @@
+import BGPRouting
 import BGPWire
 
 extension UpdateMessage {
@@ -43,86 +44,70 @@ extension UpdateMessage {
         return update
     }
 
-    /// The UPDATE as we send it to a peer of `peerType` (RFC 4271 §5.1): ORIGIN IGP and an AS_PATH added when
-    /// missing, our AS prepended for an external peer (§5.1.2), LOCAL_PREF 100 added for an internal peer and
-    /// removed for an external one (§5.1.5), and NEXT_HOP set to `localAddress` for IPv4 unicast routes that have
-    /// none (§5.1.3). Withdrawals need no attributes and are left alone.
-    func preparedForPeer(external: Bool, localAS: UInt32, localAddress: IPv4Address) -> UpdateMessage {
-        guard announcesRoutes else { return self }
-        var attributes = pathAttributes
-        func has(_ code: UInt8) -> Bool { attributes.contains { $0.typeCode == code } }
-        if !has(PathAttribute.TypeCode.origin) { attributes.append(PathAttribute(.origin(.igp))) }
-        if !has(PathAttribute.TypeCode.asPath) { attributes.append(PathAttribute(.asPath(ASPath()))) }
-        if external {
-            attributes = attributes.map { attribute in
-                guard case .asPath(let path) = attribute.value else { return attribute }
-                var copy = attribute
-                copy.value = .asPath(path.prepending(localAS))
-                return copy
-            }
-            attributes.removeAll { $0.typeCode == PathAttribute.TypeCode.localPref }
-        } else if !has(PathAttribute.TypeCode.localPref) {
-            attributes.append(PathAttribute(.localPref(100)))
+    /// The routes the UPDATE announces, per family: IPv4 unicast from the NLRI field, the rest from MP_REACH_NLRI.
+    /// A family this codec does not decode (raw NLRI) is left out.
+    var announcedRoutes: [(family: AddressFamily, routes: [RouteNLRI])] {
+        var out: [(AddressFamily, [RouteNLRI])] = []
+        if !nlri.isEmpty { out.append((.ipv4Unicast, nlri.map(RouteNLRI.ipv4))) }
+        if let reach = mpReach, let routes = RouteNLRI.routes(in: reach.nlri), !routes.isEmpty {
+            out.append((reach.family, routes))
         }
-        if !nlri.isEmpty, !has(PathAttribute.TypeCode.nextHop) {
-            attributes.append(PathAttribute(.nextHop(localAddress)))
-        }
-        var update = self
-        // RFC 4271 §5: "The sender of an UPDATE message SHOULD order path attributes within the UPDATE message in
-        // ascending order of attribute type." The sort is stable, so repeated types keep their order.
-        update.pathAttributes = attributes.enumerated().sorted {
-            ($0.element.typeCode, $0.offset) < ($1.element.typeCode, $1.offset)
-        }.map(\.element)
-        return update
+        return out
     }
 
-    /// One UPDATE per announced route, each with the attributes of this one (MP_REACH_NLRI cut down to the route).
-    /// Withdrawals are not included.
-    var singleRouteAnnouncements: [(family: AddressFamily, key: NLRIKey, update: UpdateMessage)] {
-        let common = pathAttributes.filter {
+    /// The keys of the routes the UPDATE withdraws.
+    var withdrawnKeys: [RouteKey] {
+        var out = withdrawnRoutes.map { RouteNLRI.ipv4($0).key(family: .ipv4Unicast) }
+        if let unreach = mpUnreach, let routes = RouteNLRI.routes(in: unreach.withdrawnRoutes) {
+            out += routes.map { $0.key(family: unreach.family) }
+        }
+        return out
+    }
+
+    /// The keys of every route the UPDATE names, announced or withdrawn.
+    var routeKeys: [RouteKey] {
+        withdrawnKeys + announcedRoutes.flatMap { family, routes in routes.map { $0.key(family: family) } }
+    }
+
+    /// The path attributes that describe routes: without MP_REACH_NLRI, MP_UNREACH_NLRI and NEXT_HOP, which
+    /// carry routes and their next hop.
+    var routeAttributes: [PathAttribute] {
+        pathAttributes.filter {
             $0.typeCode != PathAttribute.TypeCode.mpReachNLRI && $0.typeCode != PathAttribute.TypeCode.mpUnreachNLRI
+                && $0.typeCode != PathAttribute.TypeCode.nextHop
         }
-        var out: [(AddressFamily, NLRIKey, UpdateMessage)] = []
-        for (key, list) in NLRIList.ipv4(nlri).keyedRoutes {
-            guard case .ipv4(let one) = list else { continue }
-            out.append((.ipv4Unicast, key, UpdateMessage(pathAttributes: common, nlri: one)))
-        }
-        if let reach = mpReach {
-            // The other attributes stay where they were; only MP_REACH_NLRI is cut down to one route.
-            let attributes = pathAttributes.filter { $0.typeCode != PathAttribute.TypeCode.mpUnreachNLRI }
-            for (key, list) in reach.nlri.keyedRoutes {
-                var one = reach
-                one.nlri = list
-                let single = attributes.map { attribute in
-                    guard case .mpReachNLRI = attribute.value else { return attribute }
-                    return PathAttribute(flags: attribute.flags, value: .mpReachNLRI(one))
-                }
-                out.append((reach.family, key, UpdateMessage(pathAttributes: single)))
-            }
-        }
-        return out
-    }
-
-    /// The keys of every route this UPDATE names, announced or withdrawn, by family.
-    var routeKeys: [(family: AddressFamily, key: NLRIKey)] {
-        var out: [(AddressFamily, NLRIKey)] = []
-        for (key, _) in NLRIList.ipv4(withdrawnRoutes + nlri).keyedRoutes { out.append((.ipv4Unicast, key)) }
-        if let m = mpReach { for (key, _) in m.nlri.keyedRoutes { out.append((m.family, key)) } }
-        if let m = mpUnreach { for (key, _) in m.withdrawnRoutes.keyedRoutes { out.append((m.family, key)) } }
-        return out
     }
 }
 
-extension ASPath {
-    /// The path with `asn` in front (RFC 4271 §5.1.2): added to a leading AS_SEQUENCE that has room (255 ASNs per
-    /// segment), else in a new one.
-    func prepending(_ asn: UInt32) -> ASPath {
-        var path = self
-        if let first = path.segments.first, first.type == .sequence, first.asns.count < 255 {
-            path.segments[0].asns.insert(asn, at: 0)
-        } else {
-            path.segments.insert(Segment(.sequence, [asn]), at: 0)
+extension NLRIList {
+    /// A list of the one route.
+    init(_ route: RouteNLRI) {
+        switch route {
+        case .ipv4(let n): self = .ipv4([n])
+        case .ipv6(let n): self = .ipv6([n])
+        case .labeledIPv4(let n): self = .labeledIPv4([n])
+        case .labeledIPv6(let n): self = .labeledIPv6([n])
+        case .vpnIPv4(let n): self = .vpnIPv4([n])
+        case .vpnIPv6(let n): self = .vpnIPv6([n])
+        case .evpn(let n): self = .evpn([n])
+        case .rtc(let n): self = .rtc([n])
+        case .flowspec(let n): self = .flowspec([n])
         }
-        return path
+    }
+
+    /// This list followed by `other`, nil when they are not of the same kind (or raw).
+    func appending(_ other: NLRIList) -> NLRIList? {
+        switch (self, other) {
+        case (.ipv4(let a), .ipv4(let b)): .ipv4(a + b)
+        case (.ipv6(let a), .ipv6(let b)): .ipv6(a + b)
+        case (.labeledIPv4(let a), .labeledIPv4(let b)): .labeledIPv4(a + b)
+        case (.labeledIPv6(let a), .labeledIPv6(let b)): .labeledIPv6(a + b)
+        case (.vpnIPv4(let a), .vpnIPv4(let b)): .vpnIPv4(a + b)
+        case (.vpnIPv6(let a), .vpnIPv6(let b)): .vpnIPv6(a + b)
+        case (.evpn(let a), .evpn(let b)): .evpn(a + b)
+        case (.rtc(let a), .rtc(let b)): .rtc(a + b)
+        case (.flowspec(let a), .flowspec(let b)): .flowspec(a + b)
+        default: nil
+        }
     }
 }

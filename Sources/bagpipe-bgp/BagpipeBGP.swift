@@ -57,6 +57,10 @@ struct BagpipeBGP: AsyncParsableCommand {
         // Signals are taken over before start-up, so that an early SIGTERM still stops the sessions cleanly.
         let signals = SignalWaiter(signals: [SIGTERM, SIGINT])
         let speaker = BGPSpeaker(configuration: configuration, logger: logger)
+        #if BAGPIPE_ORIGINATE_JSON
+        // Local routes of the routing engine from the start, so that every session's initial table has them.
+        for update in routes { await speaker.originate(update) }
+        #endif
         do {
             try await speaker.start()
         } catch {
@@ -64,9 +68,6 @@ struct BagpipeBGP: AsyncParsableCommand {
             Self.printError("\(error)")
             throw ExitCode(1)
         }
-        #if BAGPIPE_ORIGINATE_JSON
-        for update in routes { await speaker.originate(update) }
-        #endif
 
         let signal = await signals.next()
         logger.notice("signal \(signal) received, stopping")

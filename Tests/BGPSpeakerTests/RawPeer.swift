@@ -32,12 +32,12 @@ final class RawPeer: Sendable {
         try await channel.writeAndFlush(ByteBuffer(bytes: message.encode())).get()
     }
 
-    /// OPEN, as a 4-octet AS speaker with multiprotocol capabilities for `families`.
+    /// OPEN, as a 4-octet AS speaker with multiprotocol capabilities for `families`, and `extra` capabilities.
     func sendOpen(
         asn: UInt32 = 64512, holdTime: UInt16 = 180, identifier: String,
-        families: [AddressFamily] = [.vpnIPv4, .evpn]
+        families: [AddressFamily] = [.vpnIPv4, .evpn], extra: [Capability] = []
     ) async throws {
-        let capabilities = families.map(Capability.multiprotocol) + [.fourOctetAS(asn)]
+        let capabilities = families.map(Capability.multiprotocol) + [.fourOctetAS(asn)] + extra
         try await send(
             .open(
                 OpenMessage(

@@ -26,16 +26,17 @@ func eventually(
 let testOptions = BGPSpeaker.Options(
     idleHold: IdleHoldBackoff(initial: 0.2, maximum: 1, stableTime: 60), closeTimeout: .seconds(2))
 
-/// A `bgp.conf` for a speaker at `local`: `[BGP]` lines, then one `[BGP_PEER]` section per peer.
+/// A `bgp.conf` for a speaker at `local`: `[BGP]` lines, then one `[BGP_PEER]` section per peer. With `rtc`, the
+/// families include `ipv4/rtc` (RFC 4684).
 func configuration(
-    local: String, myAS: UInt32 = 64512, listen: Bool = false, bgp extra: [String] = [],
+    local: String, myAS: UInt32 = 64512, listen: Bool = false, rtc: Bool = false, bgp extra: [String] = [],
     peers: [(address: String, lines: [String])] = []
 ) throws -> BGPConfiguration {
     var text = """
         [BGP]
         local_address = \(local)
         my_as = \(myAS)
-        enable_rtc = false
+        enable_rtc = \(rtc)
         families = ipv4-vpn, evpn
         connect_retry_time = 1
 
@@ -54,30 +55,47 @@ func configuration(
 
 func ip(_ text: String) -> IPAddress { IPAddress(text)! }
 
-/// A VPN-IPv4 route for 10.0.0.`host`/32 in RD 64512:1, next hop `nextHop`.
-func vpnRoute(host: UInt8, nextHop: String, label: UInt32 = 100) -> UpdateMessage {
-    let nlri = VPNIPv4NLRI(
-        labels: LabelStack(LabelField(label: label)), routeDistinguisher: .as2(64512, 1),
-        prefix: IPv4Prefix(IPv4Address(10, 0, 0, host), length: 32))
-    return UpdateMessage(pathAttributes: [
-        PathAttribute(.origin(.igp)),
-        PathAttribute(
-            .mpReachNLRI(
-                MPReachNLRI(family: .vpnIPv4, nextHop: .vpnIPv4(IPv4Address(nextHop)!), nlri: .vpnIPv4([nlri])))),
-    ])
+/// A VPN-IPv4 route for 10.0.0.`host`/32 in RD 64512:1, next hop `nextHop`, with `routeTargets`.
+func vpnRoute(host: UInt8, nextHop: String, label: UInt32 = 100, routeTargets: [RouteTarget] = []) -> UpdateMessage {
+    vpnRoutes(hosts: [UInt32(host)], nextHop: nextHop, label: label, routeTargets: routeTargets)
 }
 
-/// An EVPN inclusive multicast route (type 3) for VNI `tag` from `origin`.
-func evpnRoute(tag: UInt32, origin: String) -> UpdateMessage {
+/// One UPDATE announcing a VPN-IPv4 route per host number, 10.0.0.0/8 plus the number, /32, in RD 64512:1.
+func vpnRoutes(hosts: [UInt32], nextHop: String, label: UInt32 = 100, routeTargets: [RouteTarget] = []) -> UpdateMessage
+{
+    let nlri = hosts.map { host in
+        VPNIPv4NLRI(
+            labels: LabelStack(LabelField(label: label)), routeDistinguisher: .as2(64512, 1),
+            prefix: IPv4Prefix(IPv4Address(0x0A00_0000 | host), length: 32))
+    }
+    return UpdateMessage(
+        pathAttributes: [
+            PathAttribute(.origin(.igp)),
+            PathAttribute(
+                .mpReachNLRI(
+                    MPReachNLRI(family: .vpnIPv4, nextHop: .vpnIPv4(IPv4Address(nextHop)!), nlri: .vpnIPv4(nlri)))),
+        ] + targets(routeTargets))
+}
+
+/// An EVPN inclusive multicast route (type 3) for VNI `tag` from `origin`, with `routeTargets`.
+func evpnRoute(tag: UInt32, origin: String, routeTargets: [RouteTarget] = []) -> UpdateMessage {
     let route = EVPNRoute.inclusiveMulticastEthernetTag(
         .init(routeDistinguisher: .as2(64512, 2), ethernetTagID: tag, originatingRouterIP: ip(origin)))
-    return UpdateMessage(pathAttributes: [
-        PathAttribute(.origin(.igp)),
-        PathAttribute(
-            .mpReachNLRI(
-                MPReachNLRI(family: .evpn, nextHop: .ipv4(IPv4Address(origin)!), nlri: .evpn([EVPNNLRI(route: route)])))
-        ),
-    ])
+    return UpdateMessage(
+        pathAttributes: [
+            PathAttribute(.origin(.igp)),
+            PathAttribute(
+                .mpReachNLRI(
+                    MPReachNLRI(
+                        family: .evpn, nextHop: .ipv4(IPv4Address(origin)!), nlri: .evpn([EVPNNLRI(route: route)])))
+            ),
+        ] + targets(routeTargets))
+}
+
+/// EXTENDED_COMMUNITIES with the route targets, if any.
+func targets(_ routeTargets: [RouteTarget]) -> [PathAttribute] {
+    routeTargets.isEmpty
+        ? [] : [PathAttribute(.extendedCommunities(routeTargets.map { ExtendedCommunity(.routeTarget($0)) }))]
 }
 
 extension BGPSpeaker {
