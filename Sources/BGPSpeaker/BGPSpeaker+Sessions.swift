@@ -196,18 +196,21 @@ extension BGPSpeaker {
     }
 
     func closeConnection(of peer: Peer, _ slot: SessionSlot, reason: SessionDownReason) {
+        let hadConnection = slot.connection != nil
         if let id = slot.connection {
             slot.connection = nil
-            peer.lastDownReason = reason
             // RFC 4486 §4: a connection the session refuses gets Cease / Connection Rejected.
             close(id, rejecting: reason == .refused)
-            if slot.isUp {
-                slot.isUp = false
-                peer.logger.notice("session down: \(reason)")
-                emit(.sessionDown(peer: peer.address, reason))
-            } else {
-                peer.logger.debug("connection closed: \(reason)")
-            }
+        }
+        // The session may be up with its connection already gone: a peer that closed TCP without a
+        // NOTIFICATION (connectionClosed clears the connection before the machine sees the failure).
+        if hadConnection || slot.isUp { peer.lastDownReason = reason }
+        if slot.isUp {
+            slot.isUp = false
+            peer.logger.notice("session down: \(reason)")
+            emit(.sessionDown(peer: peer.address, reason))
+        } else if hadConnection {
+            peer.logger.debug("connection closed: \(reason)")
         }
         if slot === peer.primary, let attempt = peer.outgoing {
             // Connect state: the attempt in progress is abandoned.
