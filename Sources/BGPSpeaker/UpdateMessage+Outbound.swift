@@ -94,20 +94,4 @@ extension NLRIList {
         case .flowspec(let n): self = .flowspec([n])
         }
     }
-
-    /// This list followed by `other`, nil when they are not of the same kind (or raw).
-    func appending(_ other: NLRIList) -> NLRIList? {
-        switch (self, other) {
-        case (.ipv4(let a), .ipv4(let b)): .ipv4(a + b)
-        case (.ipv6(let a), .ipv6(let b)): .ipv6(a + b)
-        case (.labeledIPv4(let a), .labeledIPv4(let b)): .labeledIPv4(a + b)
-        case (.labeledIPv6(let a), .labeledIPv6(let b)): .labeledIPv6(a + b)
-        case (.vpnIPv4(let a), .vpnIPv4(let b)): .vpnIPv4(a + b)
-        case (.vpnIPv6(let a), .vpnIPv6(let b)): .vpnIPv6(a + b)
-        case (.evpn(let a), .evpn(let b)): .evpn(a + b)
-        case (.rtc(let a), .rtc(let b)): .rtc(a + b)
-        case (.flowspec(let a), .flowspec(let b)): .flowspec(a + b)
-        default: nil
-        }
-    }
 }

@@ -69,7 +69,7 @@ public struct UpdateMessage: Hashable, Sendable {
         var order: [AddressFamily] = []
         func add(_ family: AddressFamily, _ list: NLRIList) {
             if let existing = unreach[family] {
-                unreach[family] = existing.appending(list)
+                unreach[family] = existing.appending(list) ?? existing
             } else {
                 unreach[family] = list
                 order.append(family)
@@ -97,8 +97,9 @@ public struct UpdateMessage: Hashable, Sendable {
 }
 
 extension NLRIList {
-    /// This list followed by `other` (same case); mismatched cases keep this list.
-    func appending(_ other: NLRIList) -> NLRIList {
+    /// This list followed by `other`, or nil when they are not the same kind of NLRI. NLRI encodings delimit
+    /// themselves, so raw lists concatenate too.
+    public func appending(_ other: NLRIList) -> NLRIList? {
         switch (self, other) {
         case (.ipv4(let a), .ipv4(let b)): .ipv4(a + b)
         case (.ipv6(let a), .ipv6(let b)): .ipv6(a + b)
@@ -110,7 +111,7 @@ extension NLRIList {
         case (.rtc(let a), .rtc(let b)): .rtc(a + b)
         case (.flowspec(let a), .flowspec(let b)): .flowspec(a + b)
         case (.raw(let a), .raw(let b)): .raw(a + b)
-        default: self
+        default: nil
         }
     }
 }
