@@ -66,9 +66,13 @@ final class BIRDPeer: PeerDriver {
                 let parts = target.split(separator: ":")
                 return " bgp_ext_community.add((rt, \(parts[0]), \(parts[1])));"
             }.joined()
+            // An AS path set on the route is prepended to the empty one, last AS first; on eBGP BIRD then puts
+            // its own AS in front when it exports the route.
+            let path = (route.asPath ?? "").split(separator: " ").reversed().map { " bgp_path.prepend(\($0));" }
+                .joined()
             text +=
                 "  route \(fields[0]) \(fields[1]) via \(route.nextHop ?? config.localAddress) "
-                + "mpls \(route.label ?? 0) {\(communities) };\n"
+                + "mpls \(route.label ?? 0) {\(path)\(communities) };\n"
         }
         text += "}\nprotocol static v4static {\n  ipv4;\n"
         for route in unicast {
@@ -78,7 +82,7 @@ final class BIRDPeer: PeerDriver {
         text += """
             protocol bgp speaker {
               local \(config.localAddress) as \(config.localAS);
-              neighbor \(config.peerAddress) port \(config.peerPort) as \(config.peerAS);
+              neighbor \(config.peerAddress) port \(config.peerPort) \(neighborAS(config));
               connect delay time 0;
               connect retry time \(config.connectRetry);
               error wait time 1, 5;
@@ -100,6 +104,15 @@ final class BIRDPeer: PeerDriver {
         }
         text += "}\n"
         try text.write(toFile: "\(directory)/bird.conf", atomically: true, encoding: .utf8)
+    }
+
+    /// The neighbor's AS in the `neighbor` line. Without the 4-octet AS capability (`enable as4 off`) BIRD refuses a
+    /// 4-octet number there, and AS_TRANS fails its check: BIRD still takes the peer's AS from the peer's 4-octet
+    /// AS capability. So a 4-octet peer AS (or AS_TRANS standing for one) is written `external`: any AS but ours.
+    private func neighborAS(_ config: PeerConfig) -> String {
+        let fourOctet = config.peerAS > 0xFFFF || config.peerAS == UInt32(23456)
+        if !config.fourOctetCapability, fourOctet, config.isEBGP { return "external" }
+        return "as \(config.peerAS)"
     }
 
     /// `birdc -s <socket> <arguments>`; its output.

@@ -352,11 +352,14 @@ final class ExaBGPPeer: PeerDriver {
         let targets = targetList(route.routeTargets).map { "target:\($0)" }
         let communities = targets.isEmpty ? "" : " extended-community [ \(targets.joined(separator: " ")) ]"
         let nextHop = route.nextHop ?? config.localAddress
+        // ExaBGP sends the AS_PATH it is given as is (its own AS first on eBGP), or just its own AS when none is.
+        let path = route.asPath.map { $0.isEmpty ? "" : " as-path [ \($0) ]" } ?? ""
         switch route.family {
         case .ipv4:
             return "route \(route.key) next-hop \(nextHop)"
         case .vpnv4:
-            return "route \(fields[1]) next-hop \(nextHop) rd \(fields[0]) label \(route.label ?? 0)\(communities)"
+            return
+                "route \(fields[1]) next-hop \(nextHop) rd \(fields[0]) label \(route.label ?? 0)\(path)\(communities)"
         case .flowspec, .vpnFlowspec:
             let match = route.family == .vpnFlowspec ? Array(fields.dropFirst()) : fields
             var clauses: [String] = []
