@@ -71,7 +71,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict + [.define("BAGPIPE_ORIGINATE_JSON")]
+            swiftSettings: strictSockets
         ),
         // JSON view of every message (RFC field names), both directions; used by bagpipe-wire.
         .target(name: "BGPWireJSON", dependencies: ["BGPWire"], swiftSettings: strict),

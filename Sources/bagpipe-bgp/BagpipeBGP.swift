@@ -1,5 +1,6 @@
 import ArgumentParser
 import BGPSpeaker
+import BGPWire
 import BagpipeConfig
 import Dispatch
 import Logging
@@ -24,12 +25,10 @@ struct BagpipeBGP: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
-    #if BAGPIPE_ORIGINATE_JSON
     @Option(
         name: .customLong("originate"),
         help: "A file of UPDATE messages in bagpipe-wire's JSON form, one per line, to originate at start-up.")
     var originateFile: String?
-    #endif
 
     /// RFC 9003 shutdown communication sent to every peer on SIGTERM/SIGINT.
     static let shutdownCommunication = "bagpipe-bgp shutting down"
@@ -50,17 +49,19 @@ struct BagpipeBGP: AsyncParsableCommand {
             Self.printError("[BGP] local_address = \(configuration.bgp.localAddress): \(error)")
             throw ExitCode(2)
         }
-        #if BAGPIPE_ORIGINATE_JSON
-        let routes = try originateFile.map { try OriginateFile.read($0) } ?? []
-        #endif
+        let routes: [UpdateMessage]
+        do {
+            routes = try originateFile.map { try OriginateFile.read($0) } ?? []
+        } catch {
+            Self.printError("--originate: \(error)")
+            throw ExitCode(2)
+        }
 
         // Signals are taken over before start-up, so that an early SIGTERM still stops the sessions cleanly.
         let signals = SignalWaiter(signals: [SIGTERM, SIGINT])
         let speaker = BGPSpeaker(configuration: configuration, logger: logger)
-        #if BAGPIPE_ORIGINATE_JSON
         // Local routes of the routing engine from the start, so that every session's initial table has them.
         for update in routes { await speaker.originate(update) }
-        #endif
         do {
             try await speaker.start()
         } catch {

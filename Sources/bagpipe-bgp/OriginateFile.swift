@@ -1,8 +1,5 @@
-// `--originate FILE`: routes to originate at start-up, one UPDATE per line in bagpipe-wire's JSON form.
-//
-// It needs BGPWireJSON, which the speaker library must not depend on. To enable it, in Package.swift give the
-// `bagpipe-bgp` target the dependency "BGPWireJSON" and `swiftSettings: strict + [.define("BAGPIPE_ORIGINATE_JSON")]`.
-#if BAGPIPE_ORIGINATE_JSON
+// `--originate FILE`: routes to originate at start-up, one UPDATE per line in bagpipe-wire's JSON form. The JSON
+// layer stays out of the speaker library; only the daemon reads it.
 import BGPWire
 import BGPWireJSON
 
@@ -31,4 +28,3 @@ enum OriginateFile {
         return updates
     }
 }
-#endif

@@ -126,4 +126,83 @@ struct DaemonTests {
         #expect(process.terminationStatus == 0)
         await remote.close()
     }
+
+    @Test("--originate: the UPDATEs of a JSON file are advertised to the peer")
+    func originateFile() async throws {
+        let remote = try await RawListener.listen(on: "127.0.0.1")
+        let file = try Self.writeTemporaryFile(
+            """
+            [BGP]
+            local_address = 127.0.0.2
+            my_as = 64512
+            peers = 127.0.0.1
+            bgp_port = \(remote.port)
+            enable_rtc = false
+            families = ipv4-vpn
+            """)
+        // One VPN-IPv4 route in bagpipe-wire's JSON form, with a comment and a blank line around it.
+        let routes = try Self.writeTemporaryFile(
+            """
+            # a port of VRF 65000:1
+            {"type":"UPDATE","pathAttributes":[{"name":"MP_REACH_NLRI","value":{"family":"ipv4/mpls-vpn","nextHop":"127.0.0.2","nlri":[{"labels":[{"label":100}],"routeDistinguisher":"65000:1","prefix":"10.1.2.3/32"}]}},{"name":"EXTENDED_COMMUNITIES","value":[{"raw":"0002FDE800000001"}]}]}
+
+            """)
+        defer {
+            try? FileManager.default.removeItem(at: file)
+            try? FileManager.default.removeItem(at: routes)
+        }
+        let (process, _) = try Self.launch(["--config-file", file.path, "--originate", routes.path])
+        #expect(await eventually { remote.connections.count == 1 })
+        let peer = try #require(remote.connections.first)
+        #expect(await peer.waitFor { if case .open = $0 { true } else { false } } != nil)
+        try await peer.sendOpen(identifier: "127.0.0.1", families: [.vpnIPv4])
+        try await peer.send(.keepalive)
+        let announced = await peer.waitFor { message in
+            guard case .update(let u) = message, case .vpnIPv4(let nlri)? = u.mpReach?.nlri else { return false }
+            return nlri.contains {
+                $0.prefix.description == "10.1.2.3/32" && $0.routeDistinguisher.description == "65000:1"
+            }
+        }
+        #expect(announced != nil)
+        if case .update(let u)? = announced {
+            #expect(u.attribute(PathAttribute.TypeCode.extendedCommunities) != nil)
+            #expect(u.attribute(PathAttribute.TypeCode.origin) != nil)
+        }
+        process.terminate()
+        #expect(await Self.waitForExit(process))
+        await remote.close()
+    }
+
+    @Test("A bad --originate file names the line and the member at fault, with exit status 2")
+    func badOriginateFile() async throws {
+        let file = try Self.writeTemporaryFile(
+            """
+            [BGP]
+            local_address = 127.0.0.2
+            my_as = 64512
+            """)
+        let routes = try Self.writeTemporaryFile(
+            """
+            {"type":"KEEPALIVE"}
+            """)
+        let bad = try Self.writeTemporaryFile(
+            """
+
+            {"type":"UPDATE","nlri":[{"prefix":"10.0.0.0/40"}]}
+            """)
+        defer {
+            for url in [file, routes, bad] { try? FileManager.default.removeItem(at: url) }
+        }
+        let (notUpdate, notUpdateErrors) = try Self.launch(["--config-file", file.path, "--originate", routes.path])
+        #expect(await Self.waitForExit(notUpdate))
+        #expect(notUpdate.terminationStatus == 2)
+        let first = String(decoding: notUpdateErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(first.contains("line 1: type: KEEPALIVE is not an UPDATE"), "\(first)")
+
+        let (process, stderr) = try Self.launch(["--config-file", file.path, "--originate", bad.path])
+        #expect(await Self.waitForExit(process))
+        #expect(process.terminationStatus == 2)
+        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("line 2: nlri[0].prefix: \"10.0.0.0/40\" is not an IPv4 prefix"), "\(text)")
+    }
 }
