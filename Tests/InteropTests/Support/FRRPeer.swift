@@ -57,7 +57,8 @@ final class FRRPeer: PeerDriver {
     }
 
     private func startBGPD() async throws {
-        try bgpd.start(argv: bgpd.argv + ["-l", config.localAddress])
+        // A reflector's clients may reach it at any of its addresses.
+        try bgpd.start(argv: bgpd.argv + ["-l", config.reflector == nil ? config.localAddress : "0.0.0.0"])
         _ = try await poll("bgpd vty in \(netns)", timeout: .seconds(15), interval: .milliseconds(50), context: logTail)
         {
             guard bgpd.isRunning else { throw LabError.command("bgpd exited: \(bgpd.termination!)") }
@@ -76,7 +77,8 @@ final class FRRPeer: PeerDriver {
             networkLines.append((route.family, networkCommand(route, routeMap: "RT\(mapNumber)")))
         }
         state.withLock { $0.routeMaps = mapNumber }
-        let peer = config.peerAddress
+        // A reflector's neighbor is the peer group of its clients.
+        let peer = config.reflector == nil ? config.peerAddress : "clients"
         lines += [
             "router bgp \(config.localAS)",
             " bgp router-id \(config.effectiveRouterID)",
@@ -87,25 +89,39 @@ final class FRRPeer: PeerDriver {
         if let restartTime = config.gracefulRestart {
             lines += [" bgp graceful-restart", " bgp graceful-restart restart-time \(restartTime)"]
         }
-        lines += [
-            " neighbor \(peer) remote-as \(config.peerAS)",
-            " neighbor \(peer) update-source \(config.localAddress)",
-            " neighbor \(peer) timers connect \(config.connectRetry)",
-            " neighbor \(peer) timers \(max(1, config.holdTime / 3)) \(config.holdTime)",
-        ]
-        if config.peerPort != 179 { lines.append(" neighbor \(peer) port \(config.peerPort)") }
-        if config.passive { lines.append(" neighbor \(peer) passive") }
-        if let md5 = config.md5 { lines.append(" neighbor \(peer) password \(md5)") }
+        if let reflector = config.reflector {
+            lines += [
+                " bgp cluster-id \(reflector.clusterID)",
+                " neighbor clients peer-group",
+                " neighbor clients remote-as \(config.localAS)",
+                " neighbor clients timers \(max(1, config.holdTime / 3)) \(config.holdTime)",
+                " bgp listen range \(reflector.listenRange) peer-group clients",
+            ]
+        } else {
+            lines += [
+                " neighbor \(peer) remote-as \(config.peerAS)",
+                " neighbor \(peer) update-source \(config.localAddress)",
+                " neighbor \(peer) timers connect \(config.connectRetry)",
+                " neighbor \(peer) timers \(max(1, config.holdTime / 3)) \(config.holdTime)",
+            ]
+            if config.peerPort != 179 { lines.append(" neighbor \(peer) port \(config.peerPort)") }
+            if config.passive { lines.append(" neighbor \(peer) passive") }
+            if let md5 = config.md5 { lines.append(" neighbor \(peer) password \(md5)") }
+        }
+        let activate =
+            ["  neighbor \(peer) activate"]
+            + (config.reflector == nil ? [] : ["  neighbor clients route-reflector-client"])
         if config.families.contains(.ipv4) {
-            lines += [" address-family ipv4 unicast", "  neighbor \(peer) activate", " exit-address-family"]
+            lines += [" address-family ipv4 unicast"] + activate + [" exit-address-family"]
         }
         if config.families.contains(.vpnv4) {
-            lines += [" address-family ipv4 vpn", "  neighbor \(peer) activate"]
+            lines += [" address-family ipv4 vpn"] + activate
             lines += networkLines.filter { $0.0 == .vpnv4 }.map { "  " + $0.1 }
             lines.append(" exit-address-family")
         }
         if config.families.contains(.evpn) {
-            lines += [" address-family l2vpn evpn", "  neighbor \(peer) activate", "  advertise-all-vni"]
+            lines +=
+                [" address-family l2vpn evpn"] + activate + (config.reflector == nil ? ["  advertise-all-vni"] : [])
             for (vni, settings) in vnis.sorted(by: { $0.key < $1.key }) {
                 lines += vniLines(vni, settings.rd, settings.routeTargets).map { "  " + $0 }
             }
@@ -272,6 +288,8 @@ final class FRRPeer: PeerDriver {
         let asPath = path.object("aspath")?.string("string") ?? path.string("path") ?? ""
         route.asPath = asPath == "Local" ? "" : asPath  // FRR's word for an empty AS_PATH
         route.stale = path["stale"] as? Bool ?? false
+        route.originatorID = path.string("originatorId")
+        route.clusterList = (path.object("clusterList")?.array("list") ?? []).compactMap { $0 as? String }
         let communities = path.object("extendedCommunity")?.string("string") ?? ""
         var targets: Set<String> = []
         for item in communities.split(separator: " ") {

@@ -42,6 +42,7 @@ final class GoBGPPeer: PeerDriver {
 
     /// The gobgpd.toml for `config`.
     static func configuration(_ config: PeerConfig) -> String {
+        if let reflector = config.reflector { return reflectorConfiguration(config, reflector) }
         let keepalive = max(1, config.holdTime / 3)
         var text = """
             [global.config]
@@ -91,6 +92,48 @@ final class GoBGPPeer: PeerDriver {
                     """
             }
         }
+        return text
+    }
+
+    /// The gobgpd.toml of a route reflector: a peer group of clients, filled by dynamic neighbors from the
+    /// listen range, and a listening socket on every address of the namespace.
+    static func reflectorConfiguration(_ config: PeerConfig, _ reflector: ReflectorSettings) -> String {
+        var text = """
+            [global.config]
+              as = \(config.localAS)
+              router-id = "\(config.effectiveRouterID)"
+              local-address-list = ["0.0.0.0"]
+
+            [[peer-groups]]
+              [peer-groups.config]
+                peer-group-name = "clients"
+                peer-as = \(config.localAS)
+              [peer-groups.timers.config]
+                connect-retry = \(config.connectRetry)
+                hold-time = \(config.holdTime)
+                keepalive-interval = \(max(1, config.holdTime / 3))
+                idle-hold-time-after-reset = 1
+              [peer-groups.route-reflector.config]
+                route-reflector-client = true
+                route-reflector-cluster-id = "\(reflector.clusterID)"
+
+            """
+        for family in config.families.sorted(by: { $0.rawValue < $1.rawValue }) {
+            text += """
+                  [[peer-groups.afi-safis]]
+                    [peer-groups.afi-safis.config]
+                      afi-safi-name = "\(afiSafiName(family))"
+
+                """
+        }
+        text += """
+
+            [[dynamic-neighbors]]
+              [dynamic-neighbors.config]
+                prefix = "\(reflector.listenRange)"
+                peer-group = "clients"
+
+            """
         return text
     }
 
@@ -195,7 +238,10 @@ final class GoBGPPeer: PeerDriver {
 
     /// One GoBGP JSON path as a `LabRoute`.
     static func route(_ path: [String: Any], family: LabFamily) -> LabRoute? {
-        guard let nlri = path.object("nlri") else { return nil }
+        guard let nlri = path.object("nlri") else {
+            // GoBGP 3.10 shows the default RT membership route (RFC 4684 §4, prefix length 0) with "nlri": null.
+            return family == .rtc && path["nlri"] is NSNull ? LabRoute(family: .rtc, key: "default") : nil
+        }
         let attributes = path.objects("attrs")
         var route: LabRoute
         switch family {
@@ -278,11 +324,16 @@ final class GoBGPPeer: PeerDriver {
                 if let label = attribute.int("label") {
                     route.pmsi = "\(label) \(attribute.string("tunnel-id") ?? "?")"
                 }
+            case 9:
+                route.originatorID = attribute.string("value")
+            case 10:
+                route.clusterList = (attribute.array("value") ?? []).compactMap { $0 as? String }
             default:
                 break
             }
         }
         if route.asPath == nil { route.asPath = "" }
+        if route.clusterList == nil { route.clusterList = [] }
         if route.routeTargets == nil { route.routeTargets = [] }
         return route
     }

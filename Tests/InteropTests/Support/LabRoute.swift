@@ -33,6 +33,10 @@ struct LabRoute: Hashable, Sendable, Comparable, CustomStringConvertible {
     var asPath: String?
     /// The receiving side marks it stale (graceful restart), when known.
     var stale: Bool?
+    /// ORIGINATOR_ID (RFC 4456), as the receiving side shows it.
+    var originatorID: String?
+    /// CLUSTER_LIST (RFC 4456), first cluster first ([] when absent), when known.
+    var clusterList: [String]?
 
     var description: String {
         var text = "\(family) \(key)"
@@ -43,6 +47,8 @@ struct LabRoute: Hashable, Sendable, Comparable, CustomStringConvertible {
         if let pmsi { text += " pmsi \(pmsi)" }
         if let asPath { text += " aspath [\(asPath)]" }
         if stale == true { text += " stale" }
+        if let originatorID { text += " originator \(originatorID)" }
+        if let clusterList, !clusterList.isEmpty { text += " clusters [\(clusterList.joined(separator: " "))]" }
         return text
     }
 
@@ -58,6 +64,8 @@ struct LabRoute: Hashable, Sendable, Comparable, CustomStringConvertible {
         if let value = expected.pmsi, value != pmsi { return false }
         if let value = expected.asPath, value != asPath { return false }
         if let value = expected.stale, value != stale { return false }
+        if let value = expected.originatorID, value != originatorID { return false }
+        if let value = expected.clusterList, value != clusterList { return false }
         return true
     }
 

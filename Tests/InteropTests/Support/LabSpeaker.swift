@@ -31,10 +31,11 @@ final class LabSpeaker: Sendable {
         closeTimeout: .seconds(2))
 
     /// Starts a speaker at `local` (the host side of a lab link) with `peers`. `bgp` adds `[BGP]` lines
-    /// (e.g. `graceful_restart_time = 30`). The lab shuts it down on tear-down.
+    /// (e.g. `graceful_restart_time = 30`). Its configuration is written to `<name>.conf` in the lab directory
+    /// (a lab with several speakers gives each its own name). The lab shuts it down on tear-down.
     static func start(
         lab: Lab, local: String, as localAS: UInt32, peers: [SpeakerPeer], bgp extra: [String] = [],
-        listen: Bool? = nil, options: BGPSpeaker.Options = LabSpeaker.options
+        listen: Bool? = nil, options: BGPSpeaker.Options = LabSpeaker.options, name: String = "bgp"
     ) async throws -> LabSpeaker {
         let rtc = peers.contains { $0.families.contains(.rtc) }
         let listen = listen ?? peers.contains { $0.passive }
@@ -62,7 +63,7 @@ final class LabSpeaker: Sendable {
                 """
             if let md5 = peer.md5 { text += "md5_password = \(md5)\n" }
         }
-        try text.write(toFile: "\(lab.directory)/bgp.conf", atomically: true, encoding: .utf8)
+        try text.write(toFile: "\(lab.directory)/\(name).conf", atomically: true, encoding: .utf8)
         let configuration = try BGPConfiguration(parsing: text)
         let speaker = BGPSpeaker(configuration: configuration, options: options)
         let result = LabSpeaker(speaker: speaker, localAddress: local, localAS: localAS, text: text)
@@ -187,6 +188,11 @@ final class LabSpeaker: Sendable {
         await speaker.adjRIBIn(peer: IPAddress(peer)!, family: Self.addressFamily(family)).compactMap(LabRoute.init)
     }
 
+    /// The routes last sent to `peer` (its Adj-RIB-Out), with the attributes they were sent with.
+    func routes(_ family: LabFamily, to peer: String) async -> [LabRoute] {
+        await speaker.adjRIBOut(peer: IPAddress(peer)!, family: Self.addressFamily(family)).compactMap(LabRoute.init)
+    }
+
     @discardableResult
     func waitForRoutes(
         _ family: LabFamily, from peer: String, timeout: Duration = .seconds(20),
@@ -297,6 +303,7 @@ extension LabRoute {
         route.nextHop = entry.nextHop?.address.map { "\($0)" }
         route.stale = entry.isStale
         route.asPath = ""
+        route.clusterList = []
         var targets: Set<String> = []
         for attribute in entry.attributes {
             switch attribute.value {
@@ -315,6 +322,10 @@ extension LabRoute {
                 }
             case .pmsiTunnel(let tunnel):
                 route.pmsi = "\(tunnel.label.rawValue) \(tunnel.tunnelEndpoint.map { "\($0)" } ?? "?")"
+            case .originatorID(let id):
+                route.originatorID = "\(id)"
+            case .clusterList(let list):
+                route.clusterList = list.map { "\($0)" }
             default:
                 break
             }

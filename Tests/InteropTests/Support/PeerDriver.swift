@@ -42,9 +42,22 @@ struct PeerConfig: Sendable {
     var gracefulRestart: Int?
     /// Advertise the 4-octet AS capability (BIRD and ExaBGP can leave it out; GoBGP and FRR always send it).
     var fourOctetCapability: Bool = true
+    /// GoBGP and FRR only: the daemon is a route reflector (RFC 4456) instead of having one configured neighbor.
+    /// It accepts a session from any address of the range in its own AS (dynamic neighbors: it never connects)
+    /// and makes every such peer a client. `peerAddress` then names the client that `routes`, `isEstablished` and
+    /// the other per-session calls look at.
+    var reflector: ReflectorSettings?
 
     var isEBGP: Bool { localAS != peerAS }
     var effectiveRouterID: String { routerID ?? localAddress }
+}
+
+/// A daemon as route reflector: where its clients come from, and its CLUSTER_ID.
+struct ReflectorSettings: Sendable {
+    /// The prefix the clients' addresses are in, e.g. "10.100.0.0/16".
+    var listenRange: String
+    /// Dotted quad.
+    var clusterID: String
 }
 
 /// A daemon driven by a test: configuration, start/stop, and routes in and out.
