@@ -37,7 +37,7 @@ def main():
     rows = read(paths)
     groups = sorted({(f, k, n) for (f, k, n, _) in rows}, key=lambda g: (g[0] != "vpnv4", g[1] * g[2], g[1]))
     bar, gap, left, width = 16, 14, 170, 330
-    panels = [("routes/s through the reflector (log scale)", "routes_per_s", True),
+    panels = [("routes/s through the reflector (log scale from 1 k)", "routes_per_s", True),
               ("peak RSS growth per route (octets)", "bytes_per_route", False)]
     height = 60 + sum(len([d for d in ORDER if (g + (d,)) in rows]) * bar + gap + 22 for g in groups)
     total_width = left + 2 * (width + 90)
@@ -47,6 +47,11 @@ def main():
     for p, (title, _, _) in enumerate(panels):
         x0 = left + p * (width + 90)
         svg.append(f'<text x="{x0}" y="18" font-weight="bold">{title}</text>')
+    # One scale per panel over every group, so that sizes compare; routes/s from 1,000 up (log).
+    tops = []
+    for _, field, _ in panels:
+        known = [number(r[field]) for r in rows.values()]
+        tops.append(max([v for v in known if v] or [1]))
     y = 40
     for (family, k, n) in groups:
         duts = [d for d in ORDER if (family, k, n, d) in rows]
@@ -55,8 +60,7 @@ def main():
         for p, (_, field, log) in enumerate(panels):
             x0 = left + p * (width + 90)
             values = [number(rows[(family, k, n, d)][field]) for d in duts]
-            known = [v for v in values if v]
-            top = max(known) if known else 1
+            top = tops[p]
             for i, (d, v) in enumerate(zip(duts, values)):
                 yy = y + i * bar
                 if p == 0:
@@ -66,7 +70,7 @@ def main():
                     svg.append(f'<text x="{x0 + 4}" y="{yy + 11}">{status if status != "ok" else "-"}</text>')
                     continue
                 if log:
-                    w = width * math.log10(max(v, 1)) / math.log10(max(top, 10))
+                    w = width * max(math.log10(max(v, 1)) - 3, 0) / max(math.log10(top) - 3, 1)
                     label = f"{v / 1e6:.2f} M" if v >= 1e6 else f"{v / 1e3:.0f} k"
                 else:
                     w = width * v / top

@@ -59,7 +59,8 @@ public struct Arguments {
     public func checkAllUsed() throws {
         let unknown = Set(values.keys).union(flags).subtracting(used)
         if !unknown.isEmpty {
-            throw SystemError(message: "unknown option(s): \(unknown.sorted().map { "--" + $0 }.joined(separator: " "))")
+            throw SystemError(
+                message: "unknown option(s): \(unknown.sorted().map { "--" + $0 }.joined(separator: " "))")
         }
     }
 }

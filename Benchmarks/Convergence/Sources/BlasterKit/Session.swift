@@ -58,7 +58,9 @@ public struct Negotiated: Sendable {
     public var fourOctetAS: Bool
     public var holdTime: UInt16
 
-    public var maximumMessageLength: Int { extendedMessage ? BGPFraming.extendedMaximumLength : BGPFraming.maximumLength }
+    public var maximumMessageLength: Int {
+        extendedMessage ? BGPFraming.extendedMaximumLength : BGPFraming.maximumLength
+    }
 
     public var decodingOptions: DecodingOptions {
         DecodingOptions(fourOctetAS: fourOctetAS, extendedMessage: extendedMessage, peer: .internal)
@@ -122,7 +124,8 @@ public func openSession(
             if let negotiated { return negotiated }
         case .notification(let n):
             throw SystemError(
-                message: "\(connection.peer) sent NOTIFICATION \(n.errorCode)/\(n.errorSubcode) during the OPEN exchange")
+                message:
+                    "\(connection.peer) sent NOTIFICATION \(n.errorCode)/\(n.errorSubcode) during the OPEN exchange")
         default:
             throw SystemError(message: "\(connection.peer) sent \(decoded.message.type) during the OPEN exchange")
         }

@@ -143,7 +143,8 @@ func runSender(_ a: inout Arguments) throws {
     let encodeStart = monotonicNanoseconds()
     for s in senders {
         let n = s.negotiated!
-        let plan = RoutePlan(family: common.family, sender: s.index, routes: common.routes, groupSize: group, nextHop: s.local)
+        let plan = RoutePlan(
+            family: common.family, sender: s.index, routes: common.routes, groupSize: group, nextHop: s.local)
         let options = EncodingOptions(fourOctetAS: n.fourOctetAS)
         s.routesPerMessage = plan.routesPerMessage(limit: n.maximumMessageLength, options: options)
         (s.bytes, s.ends) = plan.encode(limit: n.maximumMessageLength, options: options)
@@ -352,7 +353,8 @@ func runMonitor(_ a: inout Arguments) throws {
     }
     if let connect {
         let from = try address(local, "local")
-        let c = try TCPConnection.connect(to: try address(connect, "connect"), port: common.port, from: from, timeout: 60)
+        let c = try TCPConnection.connect(
+            to: try address(connect, "connect"), port: common.port, from: from, timeout: 60)
         try open(c, routerID: from)
     } else {
         let at = try address(listen, "listen")

@@ -73,7 +73,8 @@ func run(
         _ = engine.process(.peerUp(peer(ids[s].rawValue, plans[s].nextHop, family: af, maximumMessageLength: 4096)))
     }
     if mode == "out" {
-        _ = engine.process(.peerUp(peer("monitor", IPv4Address(10, 0, 0, 2), family: af, maximumMessageLength: maximumOut)))
+        _ = engine.process(
+            .peerUp(peer("monitor", IPv4Address(10, 0, 0, 2), family: af, maximumMessageLength: maximumOut)))
     }
     let options = DecodingOptions(fourOctetAS: true, extendedMessage: false, peer: .internal)
     var engineNanos: UInt64 = 0
@@ -196,7 +197,8 @@ do {
         "family \(family.rawValue), \(perMessage) routes per UPDATE in, groups of \(group), out messages up to "
             + "\(maximumOut) octets")
     let header = [
-        "mode", "routes", "senders", "engine s", "engine routes/s", "decode s", "encode s", "end-to-end routes/s", "routes out",
+        "mode", "routes", "senders", "engine s", "engine routes/s", "decode s", "encode s", "end-to-end routes/s",
+        "routes out",
         "UPDATEs out", "engine B/route", "RSS B/route", "peak B/route", "run wall s",
     ]
     print(header.joined(separator: "\t"))
@@ -204,7 +206,8 @@ do {
     for size in sizes {
         for (mode, wire) in runs {
             let r = run(
-                mode: mode, routes: size, senders: senders, family: family, perMessage: perMessage, group: group, wire: wire,
+                mode: mode, routes: size, senders: senders, family: family, perMessage: perMessage, group: group,
+                wire: wire,
                 maximumOut: maximumOut)
             let total = r.seconds + r.decodeSeconds + r.encodeSeconds
             let row = [
