@@ -29,12 +29,26 @@ let package = Package(
         .library(name: "BGPRouting", targets: ["BGPRouting"]),
         .executable(name: "bagpipe-bgp", targets: ["bagpipe-bgp"]),
         .executable(name: "bagpipe-wire", targets: ["bagpipe-wire"]),
+        .library(name: "BagpipeVPN", targets: ["BagpipeVPN"]),
+        .library(name: "BagpipeAPI", targets: ["BagpipeAPI"]),
+        .library(name: "BagpipeREST", targets: ["BagpipeREST"]),
+        .library(name: "LinuxNetlink", targets: ["LinuxNetlink"]),
+        .library(name: "BagpipeServer", targets: ["BagpipeServer"]),
+        .executable(name: "bagpipe-rest-attach", targets: ["bagpipe-rest-attach"]),
+        .executable(name: "bagpipe-looking-glass", targets: ["bagpipe-looking-glass"]),
+        .executable(name: "bagpipe-impex2dot", targets: ["bagpipe-impex2dot"]),
+        .executable(name: "bagpipe-server", targets: ["bagpipe-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // One trait only: SwiftPM 6.3.1 passes several traits' -D flags in random order and rebuilds.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Pure codec: bytes <-> typed BGP messages. No I/O, no Foundation.
@@ -126,6 +140,114 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // VPN instances (VRF, EVI) as value types over the routing engine, and the dataplane driver protocol.
+        .target(name: "BagpipeVPN", dependencies: ["BGPWire", "BGPRouting"], swiftSettings: strict),
+        .testTarget(
+            name: "BagpipeVPNTests", dependencies: ["BagpipeVPN", "BGPRouting", "BGPWire"], swiftSettings: strict),
+        // bagpipe-bgp put together: the VPN service (manager + speaker + drivers), the REST service behind the API.
+        .target(
+            name: "BagpipeDaemon",
+            dependencies: [
+                "BGPSpeaker", "BagpipeVPN", "BGPRouting", "BGPWire", "BagpipeConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSockets
+        ),
+        .testTarget(
+            name: "BagpipeDaemonTests",
+            dependencies: [
+                "BagpipeDaemon", "BGPSpeaker", "BGPSession", "BagpipeVPN", "BGPRouting", "BGPWire", "BagpipeConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // bagpipe-bgp's REST API model: attach/detach bodies with the original's schema and validation, the
+        // looking-glass tree. Pure (Foundation for JSON only).
+        .target(name: "BagpipeAPI", dependencies: ["BGPWire"], swiftSettings: strict),
+        // The HTTP shell of the REST API (Hummingbird) on 127.0.0.1:8082.
+        .target(
+            name: "BagpipeREST",
+            dependencies: [
+                "BagpipeAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Shared by the CLIs below: a small HTTP client for the REST API.
+        .executableTarget(
+            name: "bagpipe-rest-attach",
+            dependencies: [
+                "BagpipeAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "bagpipe-looking-glass",
+            dependencies: [
+                "BagpipeAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "bagpipe-impex2dot",
+            dependencies: [
+                "BagpipeAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BagpipeAPITests",
+            dependencies: [
+                "BagpipeAPI", "BagpipeREST",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        // rtnetlink: message codec (pure) and a batched socket shell, for the Linux dataplane drivers.
+        .target(name: "LinuxNetlink", dependencies: ["CBagpipeLinux"], swiftSettings: strictSockets),
+        .testTarget(name: "LinuxNetlinkTests", dependencies: ["LinuxNetlink"], swiftSettings: strictSockets),
+        // The control plane: Neutron-compatible API, BGPVPN, route-target allocation, SQLite/PostgreSQL.
+        .target(
+            name: "BagpipeServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "bagpipe-server",
+            dependencies: [
+                "BagpipeServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BagpipeServerTests",
+            dependencies: [
+                "BagpipeServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),

@@ -17,8 +17,11 @@ extension EngineCore {
         _ rib: inout FamilyRIB<K>, _ net: Int32, _ slot: Int, _ desired: UInt32, resend: Bool
     ) {
         if rib.adjOut[slot].entries.count <= Int(net) {
+            // A quarter more at a time, so that new keys do not extend it one slot at a time, and at most a quarter
+            // of it is slack (4 octets per key and peer).
+            let count = rib.adjOut[slot].entries.count
             rib.adjOut[slot].entries.append(
-                contentsOf: repeatElement(0, count: max(Int(net) + 1, rib.nets.count) - rib.adjOut[slot].entries.count))
+                contentsOf: repeatElement(0, count: max(Int(net) + 1, rib.nets.count, count + count / 4 + 64) - count))
         }
         let raw = rib.adjOut[slot].entries[Int(net)]
         let current = raw & AdjRIBOut.valueMask

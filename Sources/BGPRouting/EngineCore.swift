@@ -68,6 +68,8 @@ struct EngineCore: Sendable {
     var isPeerPending: [Bool] = []
     /// Some table has keys left without paths, to free at the end of the event.
     var hasEmptied = false
+    /// Per family, the last drain of this event (``DrainMemo``); emptied when the event ends.
+    var drainMemo: [AddressFamily: DrainMemo] = [:]
 
     init(configuration: EngineConfiguration) { self.configuration = configuration }
 

@@ -132,7 +132,9 @@ struct DrainVisitor: RIBVisitor {
     var peer: PeerInfo
     var messages: [UpdateMessage] = []
     mutating func visit<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ core: inout EngineCore) {
-        messages += core.drain(&rib, slot, peer)
+        let drained = core.drain(&rib, slot, peer)
+        // Assigned rather than appended when alone, so that peers sharing a drain share the array too.
+        if messages.isEmpty { messages = drained } else { messages += drained }
     }
 }
 

@@ -209,6 +209,7 @@ public struct RoutingEngine: Sendable {
         }
         var v = RefreshVisitor(slot: slot, peer: peer.info)
         ribs.visit(family, &v, &core)
+        core.drainMemo = [:]
         if !v.messages.isEmpty {
             core.statistics.updatesSent += v.messages.count
             core.effects.append(.sendUpdates(id, v.messages))
@@ -421,6 +422,7 @@ public struct RoutingEngine: Sendable {
             for family in core.endOfRIBPending[slot] ?? [] { out.append(.sendEndOfRIB(peer.info.id, family)) }
         }
         core.endOfRIBPending = [:]
+        core.drainMemo = [:]
         if core.hasEmptied {
             core.hasEmptied = false
             var free = FreeEmptiedVisitor()

@@ -110,6 +110,21 @@ enum UpdatePacker {
     }
 }
 
+/// What one peer's drain of one family produced, kept for the rest of the event: a route reflector's clients
+/// usually get the same changes, so the next peer with the same changes and the same encoding shares the messages
+/// (built once here, encoded once by the speaker) instead of building its own.
+struct DrainMemo {
+    /// What the messages depend on besides the changes.
+    struct Encoding: Hashable {
+        var fourOctetAS: Bool
+        var maximumMessageLength: Int
+    }
+    var encoding: Encoding
+    /// The changes, in order: `net << 32 | handle + 1` for an announcement, `net << 32` for a withdrawal.
+    var signature: [UInt64]
+    var messages: [UpdateMessage]
+}
+
 extension EngineCore {
     /// The UPDATEs for what changed in peer `slot`'s Adj-RIB-Out of this family since the last call; the records
     /// are cleared and the references they held dropped.
@@ -117,32 +132,52 @@ extension EngineCore {
         guard slot < rib.adjOut.count, !rib.adjOut[slot].dirty.isEmpty else { return [] }
         let dirty = rib.adjOut[slot].dirty
         rib.adjOut[slot].dirty.removeAll(keepingCapacity: true)
-        var withdrawn: [K.Wire] = []
-        var groups: [(handle: UInt32, wires: [K.Wire])] = []
-        var groupIndex: [UInt32: Int] = [:]
-        var last = -1
+        // Pass 1: settle the records and note what goes on the wire. The handles in the signature stay referenced
+        // by the entries, so none is freed and reused before the messages are built.
+        var signature: [UInt64] = []
+        signature.reserveCapacity(dirty.count)
         for d in dirty {
             let net = Int(d.net)
             let raw = rib.adjOut[slot].entries[net]
             let final = raw & AdjRIBOut.valueMask
             rib.adjOut[slot].entries[net] = final
             if final != 0, final != d.prior || raw & AdjRIBOut.resendBit != 0 {
-                let best = rib.nets[net].best
-                let wire = rib.index.keys[net].announcement(rib.paths[best].payload, pathID: nil)
-                if last < 0 || groups[last].handle != final {
-                    if let g = groupIndex[final] {
-                        last = g
-                    } else {
-                        last = groups.count
-                        groupIndex[final] = last
-                        groups.append((final, []))
-                    }
-                }
-                groups[last].wires.append(wire)
+                signature.append(UInt64(UInt32(bitPattern: d.net)) << 32 | UInt64(final))
             } else if final == 0, d.prior != 0 {
-                withdrawn.append(rib.index.keys[net].withdrawal)
+                signature.append(UInt64(UInt32(bitPattern: d.net)) << 32)
             }
             if d.prior != 0 { attributes.release(AttributeTable.Handle(d.prior - 1)) }
+        }
+        guard !signature.isEmpty else { return [] }
+        let encoding = DrainMemo.Encoding(
+            fourOctetAS: peer.fourOctetAS, maximumMessageLength: peer.maximumMessageLength)
+        if let memo = drainMemo[rib.family], memo.encoding == encoding, memo.signature == signature {
+            return memo.messages
+        }
+        // Pass 2: the wire forms, withdrawals first, announcements grouped by outbound attribute set.
+        var withdrawn: [K.Wire] = []
+        var groups: [(handle: UInt32, wires: [K.Wire])] = []
+        var groupIndex: [UInt32: Int] = [:]
+        var last = -1
+        for entry in signature {
+            let net = Int(entry >> 32)
+            let final = UInt32(truncatingIfNeeded: entry)
+            guard final != 0 else {
+                withdrawn.append(rib.index.keys[net].withdrawal)
+                continue
+            }
+            let best = rib.nets[net].best
+            let wire = rib.index.keys[net].announcement(rib.paths[best].payload, pathID: nil)
+            if last < 0 || groups[last].handle != final {
+                if let g = groupIndex[final] {
+                    last = g
+                } else {
+                    last = groups.count
+                    groupIndex[final] = last
+                    groups.append((final, []))
+                }
+            }
+            groups[last].wires.append(wire)
         }
         var skipped = 0
         var messages = UpdatePacker.withdrawals(
@@ -153,6 +188,7 @@ extension EngineCore {
                 skipped: &skipped)
         }
         statistics.oversizedRoutes += skipped
+        drainMemo[rib.family] = DrainMemo(encoding: encoding, signature: signature, messages: messages)
         return messages
     }
 

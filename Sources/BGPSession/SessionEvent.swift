@@ -64,6 +64,10 @@ public enum SessionEvent: Hashable, Sendable {
     /// The speaker wants this UPDATE sent (only while Established). AS_PATH is given with 4-octet ASNs; the
     /// session adapts it to a 2-octet peer (RFC 6793 §4.2.2).
     case sendUpdate(UpdateMessage)
+    /// The speaker wrote `count` UPDATEs it encoded itself, once for all the peers that get the same bytes (AS_PATH
+    /// already adapted to the session). Like ``sendUpdate(_:)`` it restarts the KeepaliveTimer (RFC 4271 §10), and
+    /// the messages are counted as sent.
+    case updatesWritten(count: Int)
     /// The speaker has sent its initial table for these families (nil: all negotiated ones); the session
     /// follows with End-of-RIB for each (RFC 4724 §2), once per family and session.
     case initialTableSent(families: [AddressFamily]? = nil)

@@ -171,6 +171,9 @@ extension SessionStateMachine {
                         session.negotiated.fourOctetAS
                             ? ASPathTranslation.toFourOctetPeer : ASPathTranslation.toTwoOctetPeer)))
             restartKeepaliveTimer()
+        case .updatesWritten(let count):
+            counters.messagesSent[.update, default: 0] += count
+            restartKeepaliveTimer()
         case .initialTableSent(let families):
             // RFC 4724 §2: End-of-RIB after the initial table, once per family; useful to any peer, not only
             // to one doing graceful restart.

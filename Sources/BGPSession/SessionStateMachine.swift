@@ -133,7 +133,7 @@ public struct SessionStateMachine: Sendable {
             emit(gracefulRestart.timerExpired(.staleRoutes))
         case .messageSent:
             messageSent()
-        case .sendUpdate, .initialTableSent, .requestRouteRefresh, .routeRefreshCompleted:
+        case .sendUpdate, .updatesWritten, .initialTableSent, .requestRouteRefresh, .routeRefreshCompleted:
             // Requests of the speaker make sense only on an established session; before, there is nothing to
             // send them on, and after, they are late.
             if case .established(let s) = phase { speakerRequest(event, s) }

@@ -284,6 +284,28 @@ extension BGPSpeaker {
         }
     }
 
+    /// Queues a batch's shared bytes on the connection; ``flushShared(on:)`` sends them.
+    func writeShared(_ batch: UpdateBatch, on id: ConnectionID, fourOctetAS: Bool) {
+        guard var connection = connections[id], !connection.isClosing, let channel = connection.channel else {
+            return
+        }
+        let written = channel.write(batch.bytes(fourOctetAS: fourOctetAS, allocator: channel.allocator))
+        connection.lastWrite = written
+        connections[id] = connection
+    }
+
+    /// Flushes what ``writeShared(_:on:fourOctetAS:)`` queued; its completion is the sending progress of
+    /// RFC 9687.
+    func flushShared(on id: ConnectionID?) {
+        guard let id, let connection = connections[id], !connection.isClosing, let channel = connection.channel,
+            let written = connection.lastWrite
+        else { return }
+        channel.flush()
+        written.whenSuccess {
+            self.eventLoop.execute { self.assumeIsolated { $0.writeCompleted(id, .update) } }
+        }
+    }
+
     /// RFC 9687: the message went to TCP, so our sending makes progress.
     func writeCompleted(_ id: ConnectionID, _ type: BGPMessage.MessageType) {
         guard let (peer, slot) = owner(of: id) else { return }

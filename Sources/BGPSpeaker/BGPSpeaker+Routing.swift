@@ -137,10 +137,20 @@ extension BGPSpeaker {
     }
 
     func carryOut(_ effects: [EngineEffect]) {
+        // Peers that got the same messages share a batch: the engine hands them the same array, which compares
+        // equal at once (same storage).
+        var batches: [UpdateBatch] = []
         for effect in effects {
             switch effect {
             case .sendUpdates(let id, let messages):
-                enqueue(messages.map(OutboxItem.update), for: id)
+                let batch =
+                    batches.first { $0.messages == messages }
+                    ?? {
+                        let b = UpdateBatch(messages)
+                        batches.append(b)
+                        return b
+                    }()
+                enqueue([.updates(batch)], for: id)
             case .sendEndOfRIB(let id, let family):
                 enqueue([.endOfRIB(family)], for: id)
             case .sendRouteRefresh(let id, let message):
@@ -180,23 +190,56 @@ extension BGPSpeaker {
             let items = peer.outbox
             peer.outbox = []
             guard peer.isRouting, let slot = peer.establishedSlot else { continue }
-            var updates: [UpdateMessage] = []
+            var batches: [UpdateBatch] = []
             for item in items {
-                if case .update(let update) = item {
-                    updates.append(update)
+                if case .updates(let batch) = item {
+                    batches.append(batch)
                     continue
                 }
-                send(updates, to: peer, slot)
-                updates = []
+                send(batches, to: peer, slot)
+                batches = []
                 guard slot.machine.state == .established else { break }
                 switch item {
-                case .update: break
+                case .updates: break
                 case .endOfRIB(let family): drive(peer, slot, .initialTableSent(families: [family]))
                 case .endOfRouteRefresh(let family): drive(peer, slot, .routeRefreshCompleted(family))
                 }
             }
-            send(updates, to: peer, slot)
+            send(batches, to: peer, slot)
             settle(peer)
+        }
+    }
+
+    /// Sends the batches in order: runs of small ones joined (``UpdateCoalescer``) and sent through the session,
+    /// the others as the bytes they share with every peer of the same encoding.
+    func send(_ batches: [UpdateBatch], to peer: Peer, _ slot: SessionSlot) {
+        guard !batches.isEmpty, let negotiated = slot.machine.negotiated else { return }
+        let active = Set(slot.machine.activeFamilies)
+        var wroteShared = 0
+        var i = 0
+        while i < batches.count {
+            guard slot.machine.state == .established else { return }
+            var j = i
+            while j < batches.count, batches[j].isSmall { j += 1 }
+            if j - i >= 2 {
+                send(batches[i..<j].map { $0.messages[0] }, to: peer, slot)
+                i = j
+                continue
+            }
+            let batch = batches[i]
+            i += 1
+            // A family disabled since the session came up (RFC 7606 AFI/SAFI disable) is not sent
+            // (RFC 4760 §7): such a batch takes the per-peer way, which leaves it out.
+            guard batch.families.isSubset(of: active), let connection = slot.connection else {
+                send(batch.messages, to: peer, slot)
+                continue
+            }
+            writeShared(batch, on: connection, fourOctetAS: negotiated.fourOctetAS)
+            wroteShared += batch.messages.count
+        }
+        if wroteShared > 0, slot.machine.state == .established {
+            flushShared(on: slot.connection)
+            drive(peer, slot, .updatesWritten(count: wroteShared))
         }
     }
 

@@ -161,6 +161,16 @@ struct EstablishedStateTests {
         #expect(m.counters.sent(.update) == 1)
     }
 
+    @Test("UPDATEs the speaker wrote itself (shared bytes) are counted and restart the keepalive timer")
+    func updatesWritten() {
+        var m = establishedMachine()
+        #expect(m.handle(.updatesWritten(count: 3)) == [.arm(.keepalive, seconds: 30)])
+        #expect(m.counters.sent(.update) == 3)
+        var early = openConfirmMachine()
+        #expect(early.handle(.updatesWritten(count: 1)) == [])
+        #expect(early.counters.sent(.update) == 0)
+    }
+
     @Test("End-of-RIB follows the initial table, once per family")
     func endOfRIBSent() {
         var m = establishedMachine()

@@ -255,7 +255,7 @@ struct RoutingTests {
         "VPN routes for a peer with RT Constraint and graceful restart wait for its membership End-of-RIB, or a while")
     func membershipWait() async throws {
         var options = testOptions
-        options.membershipEndOfRIBWait = .seconds(1)
+        options.membershipEndOfRIBWait = .seconds(3)  // long enough for a loaded machine to send the membership first
         let rr = BGPSpeaker(
             configuration: try configuration(
                 local: "127.0.0.80", listen: true, rtc: true,

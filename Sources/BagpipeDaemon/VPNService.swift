@@ -1,0 +1,133 @@
+import BGPRouting
+public import BGPSpeaker
+public import BGPWire
+public import BagpipeVPN
+import Logging
+
+/// The I/O shell around ``VPNManager``: carries its effects out on the speaker (subscriptions, local routes) and on
+/// the dataplane drivers, and feeds it the route changes the speaker delivers to each instance. One actor owns the
+/// manager and the drivers, so attaches, detaches and route changes are handled one at a time.
+///
+/// Dataplane calls are made as the manager returns them. Speaker requests go through one ordered queue, so that
+/// requests from two calls never interleave even though each is awaited.
+public actor VPNService {
+    let speaker: BGPSpeaker
+    var manager: VPNManager
+    let drivers: [VPNType: any DataplaneDriver]
+    let logger: Logger
+    private let requests: AsyncStream<[VPNEffect]>.Continuation
+    private var requestTask: Task<Void, Never>?
+    private var routeTasks: [SubscriberID: Task<Void, Never>] = [:]
+    /// Failed dataplane calls, for the looking glass; the manager's state stays as computed.
+    public private(set) var dataplaneErrors: [String] = []
+
+    public init(
+        speaker: BGPSpeaker, bgpLocalAddress: IPv4Address, drivers: sending [VPNType: any DataplaneDriver],
+        logger: Logger
+    ) {
+        self.speaker = speaker
+        var traits: [VPNType: DriverTraits] = [:]
+        for (type, driver) in drivers { traits[type] = DriverTraits(driver) }
+        manager = VPNManager(configuration: .init(bgpLocalAddress: bgpLocalAddress, drivers: traits))
+        self.drivers = drivers
+        self.logger = logger
+        let (stream, continuation) = AsyncStream.makeStream(of: [VPNEffect].self)
+        requests = continuation
+        requestTask = Task { [speaker] in
+            for await batch in stream {
+                for effect in batch { await Self.perform(effect, on: speaker) }
+            }
+        }
+    }
+
+    /// `attach_localport`.
+    public func attach(_ a: Attachment) throws(VPNError) {
+        let before = Set(manager.instances.values.map(\.subscriber))
+        let effects = try manager.attach(a)
+        for instance in manager.instances.values where !before.contains(instance.subscriber) {
+            listen(to: instance.subscriber)
+        }
+        try carryOut(effects)
+    }
+
+    /// `detach_localport`.
+    public func detach(_ d: Detachment) throws(VPNError) {
+        let effects = try manager.detach(d)
+        try carryOut(effects)
+    }
+
+    /// The manager as it is now, for the looking glass.
+    public var state: VPNManager { manager }
+
+    public func dataplaneState(of instance: DataplaneInstance) -> [String: String] {
+        drivers[instance.type]?.state(of: instance) ?? [:]
+    }
+
+    /// Stops the queue and the route tasks.
+    public func stop() {
+        requests.finish()
+        for task in routeTasks.values { task.cancel() }
+        routeTasks = [:]
+    }
+
+    private func listen(to subscriber: SubscriberID) {
+        let speaker = self.speaker
+        routeTasks[subscriber] = Task {
+            let changes = await speaker.routeChanges(for: subscriber)
+            for await change in changes { self.routeChanged(change, for: subscriber) }
+        }
+    }
+
+    private func routeChanged(_ change: RouteChange, for subscriber: SubscriberID) {
+        let effects = manager.routeChanged(change, for: subscriber)
+        do { try carryOut(effects) } catch {
+            logger.error("dataplane: \(error)", metadata: ["instance": "\(subscriber)"])
+        }
+    }
+
+    private func carryOut(_ effects: [VPNEffect]) throws(VPNError) {
+        var speakerBatch: [VPNEffect] = []
+        var failure: VPNError?
+        for effect in effects {
+            switch effect {
+            case .dataplane(let instance, let call):
+                guard let driver = drivers[instance.type] else { continue }
+                do { try driver.apply(call, instance: instance) } catch {
+                    let text = "\(instance.name): \(call): \(error)"
+                    logger.error("dataplane call failed: \(text)")
+                    dataplaneErrors.append(text)
+                    if dataplaneErrors.count > 100 { dataplaneErrors.removeFirst() }
+                    failure = failure ?? .internalError("dataplane: \(text)")
+                }
+            case .removeSubscriber(let s):
+                speakerBatch.append(effect)
+                routeTasks.removeValue(forKey: s)
+            default:
+                speakerBatch.append(effect)
+            }
+        }
+        if !speakerBatch.isEmpty { requests.yield(speakerBatch) }
+        if let failure { throw failure }
+    }
+
+    private static func perform(_ effect: VPNEffect, on speaker: BGPSpeaker) async {
+        switch effect {
+        case .subscribe(let s):
+            await speaker.subscribe(
+                family: s.family, routeTarget: s.routeTarget, subscriber: s.subscriber, multipath: s.multipath)
+        case .unsubscribe(let s):
+            await speaker.unsubscribe(family: s.family, routeTarget: s.routeTarget, subscriber: s.subscriber)
+        case .advertise(let route, let s): await speaker.advertise(route, subscriber: s)
+        case .withdraw(let key, let s): await speaker.withdraw(key, subscriber: s)
+        case .removeSubscriber(let s): await speaker.removeSubscriber(s)
+        case .dataplane: break
+        }
+    }
+}
+
+extension VPNService {
+    /// Runs `body` on a driver inside the actor (tests and the looking glass read the recording driver this way).
+    public func withDriver<T: Sendable>(_ type: VPNType, _ body: (any DataplaneDriver) -> T) -> T? {
+        drivers[type].map(body)
+    }
+}

@@ -1,0 +1,203 @@
+import BGPRouting
+import BGPWire
+import BagpipeVPN
+import Testing
+
+@Suite("IP VPN instances (RFC 4364) over a route reflector")
+struct VRFTests {
+    func prefixes(_ d: RecordingDataplane, _ name: String = "VRF-1") -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for e in d.remote[name] ?? [] {
+            guard case .prefix(let p) = e.destination else { continue }
+            out["\(p)", default: []].append("\(e.nextHop)")
+        }
+        return out.mapValues { $0.sorted() }
+    }
+
+    @Test("Two subnets on two nodes: each VRF gets the other's /32 with its per-MAC label; detach removes it")
+    func attachDetach() throws {
+        var net = SimulatedNetwork(nodes: 2)
+        try net.attach(0, ipvpnAttachment("vrfA", mac: 1, ip: "10.0.0.2/24", port: "tap1", rt: 10))
+        try net.attach(1, ipvpnAttachment("vrfA", mac: 2, ip: "10.1.0.2/24", port: "tap2", rt: 10))
+        #expect(prefixes(net.nodes[0].ipvpn) == ["10.1.0.2/32": ["192.0.2.2"]])
+        #expect(prefixes(net.nodes[1].ipvpn) == ["10.0.0.2/32": ["192.0.2.1"]])
+        let label = try #require(net.nodes[1].manager.instances["vrfA"]?.endpoints.values.first?.label)
+        #expect(net.nodes[0].ipvpn.remote["VRF-1"]?.first?.label == label)
+        #expect(label >= 16)
+        try net.detach(
+            1,
+            Detachment(
+                instanceID: "vrfA", type: .ipvpn, mac: .test(2), ip: IPPrefixWithHost("10.1.0.2"),
+                port: PortSpec(linuxInterface: "tap2")))
+        #expect(prefixes(net.nodes[0].ipvpn).isEmpty)
+        #expect(net.nodes[1].manager.instances.isEmpty)
+        #expect(net.nodes[1].manager.labels.count == 0)
+    }
+
+    @Test("The same subnet advertised by two nodes (own RDs): ECMP installs both next hops, LOCAL_PREF decides first")
+    func ecmpAcrossRouteDistinguishers() throws {
+        var net = SimulatedNetwork(nodes: 3)
+        try net.attach(0, ipvpnAttachment("svc", mac: 1, ip: "10.9.0.0/24", port: "tap1", rt: 20, subnet: true))
+        try net.attach(1, ipvpnAttachment("svc", mac: 2, ip: "10.9.0.0/24", port: "tap2", rt: 20, subnet: true))
+        try net.attach(2, ipvpnAttachment("svc", mac: 3, ip: "10.2.0.2", port: "tap3", rt: 20))
+        #expect(prefixes(net.nodes[2].ipvpn)["10.9.0.0/24"] == ["192.0.2.1", "192.0.2.2"])
+        // A higher LOCAL_PREF on node 1 takes node 0 out of the set.
+        try net.attach(
+            1, ipvpnAttachment("svc", mac: 2, ip: "10.9.0.0/24", port: "tap2", rt: 20, subnet: true, localPref: 200))
+        #expect(prefixes(net.nodes[2].ipvpn)["10.9.0.0/24"] == ["192.0.2.2"])
+    }
+
+    @Test("Without ECMP one next hop is chosen, and it is the same choice on every run")
+    func noECMPIsDeterministic() throws {
+        func chosen() throws -> [String]? {
+            var net = SimulatedNetwork(nodes: 3, ecmp: false)
+            try net.attach(0, ipvpnAttachment("svc", mac: 1, ip: "10.9.0.0/24", port: "tap1", rt: 20, subnet: true))
+            try net.attach(1, ipvpnAttachment("svc", mac: 2, ip: "10.9.0.0/24", port: "tap2", rt: 20, subnet: true))
+            try net.attach(2, ipvpnAttachment("svc", mac: 3, ip: "10.2.0.2", port: "tap3", rt: 20))
+            return prefixes(net.nodes[2].ipvpn)["10.9.0.0/24"]
+        }
+        let first = try chosen()
+        #expect(first?.count == 1)
+        #expect(try chosen() == first)
+    }
+
+    @Test("VXLAN IP VPN: the label field carries the VNI (RFC 9012 encapsulation community)")
+    func vxlanLabel() throws {
+        var net = SimulatedNetwork(nodes: 2, ipvpnEncapsulations: [.vxlan])
+        try net.attach(0, ipvpnAttachment("vrfA", mac: 1, ip: "10.0.0.2", port: "tap1", rt: 10))
+        try net.attach(1, ipvpnAttachment("vrfA", mac: 2, ip: "10.0.0.3", port: "tap2", rt: 10))
+        let label = try #require(net.nodes[0].manager.instances["vrfA"]?.endpoints.values.first?.label)
+        let route = try #require(
+            net.nodes[1].engine.bestPaths(family: .vpnIPv4).first {
+                if case .peer = $0.route.source { true } else { false }
+            })
+        #expect(route.route.labels.first == LabelField(vni: label))
+        #expect(net.nodes[1].ipvpn.remote["VRF-1"]?.first?.label == label)
+        #expect(net.nodes[1].ipvpn.remote["VRF-1"]?.first?.encapsulations == [.vxlan])
+    }
+
+    @Test("Two VRFs with overlapping addresses on the same nodes stay apart")
+    func isolation() throws {
+        var net = SimulatedNetwork(nodes: 2)
+        try net.attach(0, ipvpnAttachment("red", mac: 1, ip: "10.0.0.2", port: "r1", rt: 1))
+        try net.attach(0, ipvpnAttachment("blue", mac: 2, ip: "10.0.0.2", port: "b1", rt: 2))
+        try net.attach(1, ipvpnAttachment("red", mac: 3, ip: "10.0.0.3", port: "r2", rt: 1))
+        try net.attach(1, ipvpnAttachment("blue", mac: 4, ip: "10.0.0.4", port: "b2", rt: 2))
+        let red = try #require(net.nodes[1].manager.instances["red"]?.name)
+        let blue = try #require(net.nodes[1].manager.instances["blue"]?.name)
+        #expect(prefixes(net.nodes[1].ipvpn, red) == ["10.0.0.2/32": ["192.0.2.1"]])
+        #expect(prefixes(net.nodes[1].ipvpn, blue) == ["10.0.0.2/32": ["192.0.2.1"]])
+        let redLabel = net.nodes[1].ipvpn.remote[red]?.first?.label
+        let blueLabel = net.nodes[1].ipvpn.remote[blue]?.first?.label
+        #expect(redLabel != blueLabel)
+    }
+}
+
+@Suite("VPN manager: bad requests change nothing, identifiers are not leaked")
+struct VPNManagerTests {
+    func manager() -> VPNManager {
+        let traits = DriverTraits(name: "dummy", encapsulations: [.mpls], localAddress: IPAddress("192.0.2.1")!)
+        let evpn = DriverTraits(name: "dummy", encapsulations: [.vxlan], localAddress: IPAddress("192.0.2.1")!)
+        return VPNManager(
+            configuration: .init(bgpLocalAddress: IPv4Address(192, 0, 2, 1), drivers: [.ipvpn: traits, .evpn: evpn]))
+    }
+
+    @Test("Refused attaches and detaches: the precise error, and the manager unchanged")
+    func refusals() throws {
+        var m = manager()
+        _ = try m.attach(ipvpnAttachment("v", mac: 1, ip: "10.0.0.2", port: "tap1", rt: 1))
+        let before = m.instances
+        #expect(throws: VPNError.macBoundToAnotherPort(mac: "02:00:00:00:00:01", port: "tap1")) {
+            try m.attach(ipvpnAttachment("v", mac: 1, ip: "10.0.0.3", port: "tap2", rt: 1))
+        }
+        #expect(throws: VPNError.ipBoundToAnotherMAC(ip: "10.0.0.2", mac: "02:00:00:00:00:01")) {
+            try m.attach(ipvpnAttachment("v", mac: 5, ip: "10.0.0.2", port: "tap5", rt: 1))
+        }
+        #expect(throws: VPNError.typeMismatch(instance: "v", existing: .ipvpn, requested: .evpn)) {
+            try m.attach(evpnAttachment("v", mac: 1, ip: nil, port: "tap1", rt: 1))
+        }
+        #expect(throws: VPNError.vpnNotFound("nope")) {
+            try m.detach(
+                Detachment(
+                    instanceID: "nope", type: .ipvpn, mac: .test(1), ip: IPPrefixWithHost("10.0.0.2"),
+                    port: PortSpec(linuxInterface: "tap1")))
+        }
+        #expect(throws: VPNError.notPluggedYet(mac: "02:00:00:00:00:09", ip: "10.0.0.9")) {
+            try m.detach(
+                Detachment(
+                    instanceID: "v", type: .ipvpn, mac: .test(9), ip: IPPrefixWithHost("10.0.0.9"),
+                    port: PortSpec(linuxInterface: "tap1")))
+        }
+        var noGateway = ipvpnAttachment("w", mac: 1, ip: "10.0.0.2", port: "tap1", rt: 1)
+        noGateway.gatewayIP = nil
+        #expect(throws: VPNError.missingGatewayIP) { try m.attach(noGateway) }
+        _ = try m.attach(evpnAttachment("e", mac: 1, ip: nil, port: "tapE", rt: 3, vni: 777))
+        let labels = m.labels
+        #expect(throws: VPNError.vniAlreadyUsed(777)) {
+            try m.attach(evpnAttachment("f", mac: 2, ip: nil, port: "tapF", rt: 3, vni: 777))
+        }
+        #expect(m.labels == labels)
+        #expect(m.instances["v"] == before["v"])
+        #expect(m.instances.count == 2)
+    }
+
+    @Test("10,000 attachments then 10,000 detachments leave no instance, label, RD or route behind")
+    func attachDetachAtScale() throws {
+        var net = SimulatedNetwork(nodes: 2)
+        // 100 VRFs and 100 EVIs of 50 endpoints each on node 0; one peer endpoint per instance on node 1.
+        for i in 0..<100 {
+            try net.attach(
+                1,
+                ipvpnAttachment(
+                    "vrf\(i)", mac: UInt64(900_000 + i), ip: "10.200.\(i).1", port: "p\(i)", rt: UInt32(1000 + i)))
+            try net.attach(
+                1, evpnAttachment("evi\(i)", mac: UInt64(800_000 + i), ip: nil, port: "q\(i)", rt: UInt32(2000 + i)))
+        }
+        for i in 0..<100 {
+            for j in 0..<50 {
+                let n = UInt64(i * 50 + j)
+                try net.attach(
+                    0,
+                    ipvpnAttachment(
+                        "vrf\(i)", mac: n, ip: "10.\(i).\(j / 250).\(j % 250 + 2)", port: "t\(n)", rt: UInt32(1000 + i))
+                )
+                try net.attach(
+                    0,
+                    evpnAttachment(
+                        "evi\(i)", mac: 100_000 + n, ip: "10.\(i).\(j / 250).\(j % 250 + 2)", port: "u\(n)",
+                        rt: UInt32(2000 + i)))
+            }
+        }
+        #expect(net.nodes[0].manager.instanceCount == 200)
+        #expect(net.nodes[1].ipvpn.remote.values.reduce(0) { $0 + $1.count } == 5000)
+        #expect(net.nodes[1].evpn.remote.values.reduce(0) { $0 + $1.count } == 5000)
+        for i in 0..<100 {
+            for j in 0..<50 {
+                let n = UInt64(i * 50 + j)
+                try net.detach(
+                    0,
+                    Detachment(
+                        instanceID: "vrf\(i)", type: .ipvpn, mac: .test(n),
+                        ip: IPPrefixWithHost("10.\(i).\(j / 250).\(j % 250 + 2)"),
+                        port: PortSpec(linuxInterface: "t\(n)")))
+                try net.detach(
+                    0,
+                    Detachment(
+                        instanceID: "evi\(i)", type: .evpn, mac: .test(100_000 + n),
+                        port: PortSpec(linuxInterface: "u\(n)")))
+            }
+        }
+        let m = net.nodes[0].manager
+        #expect(m.instanceCount == 0)
+        #expect(m.labels.count == 0)
+        #expect(m.routeDistinguishers.count == 0)
+        #expect(net.nodes[0].ipvpn.instances.isEmpty && net.nodes[0].evpn.instances.isEmpty)
+        let local = [AddressFamily.vpnIPv4, .evpn].flatMap { net.nodes[0].engine.bestPaths(family: $0) }.filter {
+            if case .local = $0.route.source { true } else { false }
+        }
+        #expect(local.isEmpty)
+        #expect(net.nodes[1].ipvpn.remote.values.reduce(0) { $0 + $1.count } == 0)
+        #expect(net.nodes[1].evpn.remote.values.reduce(0) { $0 + $1.count } == 0)
+        #expect(net.nodes[1].evpn.flood.values.reduce(0) { $0 + $1.count } == 0)
+    }
+}
