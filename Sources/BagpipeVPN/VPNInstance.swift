@@ -35,7 +35,8 @@ public struct Endpoint: Hashable, Sendable {
     public var label: UInt32
     /// The route distinguisher of its route: the instance's for a host route, one of its own otherwise.
     public var routeDistinguisher: RouteDistinguisher?
-    /// The endpoint RD's number, to release it.
+    /// The endpoint's own RD number (a subnet, a MAC-only endpoint, or any endpoint of an instance that
+    /// readvertises), to release it.
     var ownRD: UInt32?
     public var localPreference: UInt32?
     public var direction: Direction
@@ -43,6 +44,8 @@ public struct Endpoint: Hashable, Sendable {
     public var description: String?
     /// The key of the route it advertises, when it advertises one.
     public var advertised: RouteKey?
+    /// E-VPN with `advertise_subnet`: the IP Prefix route (type 5, RFC 9136) of its subnet.
+    public var prefixRoute: RouteKey?
     /// E-VPN: the MAC Mobility sequence number its route carries, set when the MAC was known elsewhere as it was
     /// attached here (RFC 7432 §15.1).
     public var mobilitySequence: UInt32?
@@ -108,8 +111,9 @@ public struct VPNInstance: Hashable, Sendable {
     public internal(set) var flood: [RouteKey: RemoteEndpoint] = [:]
     /// E-VPN: the Inclusive Multicast route advertised for the instance.
     var inclusiveMulticast: RouteKey?
-    /// Routes re-advertised (readvertise), per received key: what we advertised for it, per endpoint.
-    var readvertised: [RouteKey: [RouteKey]] = [:]
+    /// Readvertise: the prefixes re-advertised through the local ports, with the received routes that make them so
+    /// and the route targets those carried (recorded as RT-Records on the copies).
+    public internal(set) var readvertised: [IPPrefix: [RouteKey: [RouteTarget]]] = [:]
     /// IP VPN: the EVI stitched to this VRF (its external id) and the VRF-side interface (§4.5).
     public internal(set) var evpnLink: Link?
     /// E-VPN: the gateway port towards a VRF (its external id).

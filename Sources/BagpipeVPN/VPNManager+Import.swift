@@ -25,10 +25,10 @@ extension VPNManager {
         switch best.route.nlri {
         case .vpnIPv4(let n):
             guard instance.type == .ipvpn else { return }
-            track(.prefix(.v4(n.prefix)), key, vrfCandidate(best, lp, traits), in: &instance, traits, &out)
+            importVPN(.v4(n.prefix), best, lp, into: &instance, traits, &out)
         case .vpnIPv6(let n):
             guard instance.type == .ipvpn else { return }
-            track(.prefix(.v6(n.prefix)), key, vrfCandidate(best, lp, traits), in: &instance, traits, &out)
+            importVPN(.v6(n.prefix), best, lp, into: &instance, traits, &out)
         case .evpn(let n):
             guard instance.type == .evpn else { return }
             switch n.route {
@@ -38,6 +38,12 @@ extension VPNManager {
                     Candidate(endpoints: [$0], localPreference: lp, sequence: sequence, sticky: sticky)
                 }
                 track(.mac(r.macAddress, ip: r.ipAddress), key, candidate, in: &instance, traits, &out)
+            case .ipPrefix(let r):
+                // RFC 9136: a subnet behind a remote VTEP.
+                let candidate = remoteEndpoint(best.route, traits).map {
+                    Candidate(endpoints: [$0], localPreference: lp, sequence: 0, sticky: false)
+                }
+                track(.prefix(r.prefix), key, candidate, in: &instance, traits, &out)
             case .inclusiveMulticastEthernetTag:
                 guard let endpoint = floodEndpoint(best.route, traits) else { return removeFlood(key, &instance, &out) }
                 if let current = instance.flood[key] {
@@ -53,11 +59,54 @@ extension VPNManager {
                         .addFloodEndpoint(
                             nextHop: endpoint.nextHop, label: endpoint.label, encapsulations: endpoint.encapsulations)))
             default:
-                // Types 1, 4 and 5 are not used by an EVI (the original logged "unsupported subtype").
+                // Types 1 and 4 (multihoming) are not used by an EVI.
                 return
             }
         default:
             return
+        }
+    }
+
+    /// An IP VPN route: readvertised if it carries a `from` route target (and is not a copy leaked into `to`),
+    /// installed if it carries an imported one; routes received only to be readvertised never reach the
+    /// dataplane (§4.3).
+    private func importVPN(
+        _ prefix: IPPrefix, _ best: BestPath, _ lp: UInt32, into instance: inout VPNInstance, _ traits: DriverTraits,
+        _ out: inout [VPNEffect]
+    ) {
+        let key = best.key
+        let targets = best.route.attributes.routeTargets
+        if let rv = instance.readvertise {
+            let records = extendedCommunities(best.route).compactMap { c -> RouteTarget? in
+                if case .routeTargetRecord(let rt) = c.typed { return rt }
+                return nil
+            }
+            let leaks = !records.contains { rv.to.contains($0) } && targets.contains { rv.from.contains($0) }
+            setReadvertised(
+                prefix, key, leaks ? Array(Set(records + targets)).sorted() : nil, in: &instance, traits, &out)
+        }
+        let imported = targets.contains { instance.importRouteTargets.contains($0) }
+        track(.prefix(prefix), key, imported ? vrfCandidate(best, lp, traits) : nil, in: &instance, traits, &out)
+    }
+
+    /// Records (or, with nil, forgets) that the route `key` makes `prefix` readvertised; the copies through every
+    /// endpoint are advertised when the first such route comes and withdrawn when the last goes.
+    private func setReadvertised(
+        _ prefix: IPPrefix, _ key: RouteKey, _ records: [RouteTarget]?, in instance: inout VPNInstance,
+        _ traits: DriverTraits, _ out: inout [VPNEffect]
+    ) {
+        let wasLeaked = instance.readvertised[prefix] != nil
+        let before = Set((instance.readvertised[prefix] ?? [:]).values.flatMap { $0 })
+        instance.readvertised[prefix, default: [:]][key] = records
+        if instance.readvertised[prefix]?.isEmpty == true { instance.readvertised[prefix] = nil }
+        let isLeaked = instance.readvertised[prefix] != nil
+        let after = Set((instance.readvertised[prefix] ?? [:]).values.flatMap { $0 })
+        guard wasLeaked != isLeaked || (isLeaked && before != after) else { return }
+        for e in instance.endpoints.values.sorted(by: { $0.key < $1.key }) {
+            guard let r = leakRoute(prefix, via: e, in: instance, traits) else { continue }
+            out.append(
+                isLeaked
+                    ? .advertise(r, instance.subscriber) : .withdraw(r.nlri.key(family: r.family), instance.subscriber))
         }
     }
 
@@ -73,12 +122,17 @@ extension VPNManager {
         let key = best.key
         guard let traits = configuration.drivers[instance.type] else { return }
         switch best.route.nlri {
-        case .vpnIPv4(let n): track(.prefix(.v4(n.prefix)), key, nil, in: &instance, traits, &out)
-        case .vpnIPv6(let n): track(.prefix(.v6(n.prefix)), key, nil, in: &instance, traits, &out)
+        case .vpnIPv4(let n):
+            setReadvertised(.v4(n.prefix), key, nil, in: &instance, traits, &out)
+            track(.prefix(.v4(n.prefix)), key, nil, in: &instance, traits, &out)
+        case .vpnIPv6(let n):
+            setReadvertised(.v6(n.prefix), key, nil, in: &instance, traits, &out)
+            track(.prefix(.v6(n.prefix)), key, nil, in: &instance, traits, &out)
         case .evpn(let n):
             switch n.route {
             case .macIPAdvertisement(let r):
                 track(.mac(r.macAddress, ip: r.ipAddress), key, nil, in: &instance, traits, &out)
+            case .ipPrefix(let r): track(.prefix(r.prefix), key, nil, in: &instance, traits, &out)
             case .inclusiveMulticastEthernetTag: removeFlood(key, &instance, &out)
             default: return
             }
@@ -243,10 +297,18 @@ extension VPNManager {
                 destination: .prefix(.v6(n.prefix)), nextHop: nextHop, label: vni ? field.vni : field.label,
                 encapsulations: encapsulations, consistentHashOrder: order)
         case .evpn(let n):
-            guard case .macIPAdvertisement(let r) = n.route else { return nil }
-            return RemoteEndpoint(
-                destination: .mac(r.macAddress, ip: r.ipAddress), nextHop: nextHop,
-                label: vni ? r.label1.vni : r.label1.label, encapsulations: encapsulations)
+            switch n.route {
+            case .macIPAdvertisement(let r):
+                return RemoteEndpoint(
+                    destination: .mac(r.macAddress, ip: r.ipAddress), nextHop: nextHop,
+                    label: vni ? r.label1.vni : r.label1.label, encapsulations: encapsulations)
+            case .ipPrefix(let r):
+                return RemoteEndpoint(
+                    destination: .prefix(r.prefix), nextHop: nextHop, label: vni ? r.label.vni : r.label.label,
+                    encapsulations: encapsulations)
+            default:
+                return nil
+            }
         default:
             return nil
         }

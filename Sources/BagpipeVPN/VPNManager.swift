@@ -128,7 +128,8 @@ public struct VPNManager: Sendable {
     ) {
         let old = Set(instance.importRouteTargets)
         let new = Set(imports)
-        for rt in instance.importRouteTargets where !new.contains(rt) {
+        let readvertised = Set(instance.readvertise?.from ?? [])
+        for rt in instance.importRouteTargets where !new.contains(rt) && !readvertised.contains(rt) {
             for f in instance.families {
                 out.append(.unsubscribe(Subscription(instance.subscriber, family: f, routeTarget: rt)))
             }
@@ -156,6 +157,9 @@ public struct VPNManager: Sendable {
         for key in instance.endpoints.keys.sorted() {
             guard let e = instance.endpoints[key], e.advertised != nil else { continue }
             out.append(.advertise(route(for: e, in: instance, traits), instance.subscriber))
+            if e.prefixRoute != nil, let p = prefixRoute(for: e, in: instance, traits) {
+                out.append(.advertise(p, instance.subscriber))
+            }
         }
         if instance.inclusiveMulticast != nil { advertiseInclusiveMulticast(&instance, traits, &out) }
     }
@@ -212,17 +216,18 @@ public struct VPNManager: Sendable {
         endpoint.description = a.endpointDescription
         endpoint.advertiseSubnet = a.advertiseSubnet
         endpoint.ip = a.ip
+        let isNewEndpoint = instance.endpoints[key] == nil
         if a.direction.forwardsToPort {
             if endpoint.routeDistinguisher == nil {
-                if isHostRoute(endpoint) {
-                    endpoint.routeDistinguisher = instance.routeDistinguisher
-                } else {
+                // Readvertised copies go out through each endpoint under an RD of its own (§4.3).
+                if !isHostRoute(endpoint) || instance.readvertise != nil {
                     do {
-                        let n = try routeDistinguishers.allocate(owner: "\(instance.name) \(key)")
-                        endpoint.ownRD = n
-                        endpoint.routeDistinguisher = .ipv4(configuration.bgpLocalAddress, UInt16(n))
+                        endpoint.ownRD = try routeDistinguishers.allocate(owner: "\(instance.name) \(key)")
                     } catch { throw .internalError("\(error)") }
                 }
+                endpoint.routeDistinguisher =
+                    isHostRoute(endpoint)
+                    ? instance.routeDistinguisher : .ipv4(configuration.bgpLocalAddress, UInt16(endpoint.ownRD!))
             }
             let r = route(for: endpoint, in: instance, traits)
             if let previous = endpoint.advertised, previous != r.nlri.key(family: r.family) {
@@ -230,12 +235,28 @@ public struct VPNManager: Sendable {
             }
             endpoint.advertised = r.nlri.key(family: r.family)
             out.append(.advertise(r, instance.subscriber))
-        } else if let previous = endpoint.advertised {
-            out.append(.withdraw(previous, instance.subscriber))
+            let p = prefixRoute(for: endpoint, in: instance, traits)
+            if let previous = endpoint.prefixRoute, previous != p?.nlri.key(family: .evpn) {
+                out.append(.withdraw(previous, instance.subscriber))
+            }
+            endpoint.prefixRoute = p?.nlri.key(family: .evpn)
+            if let p { out.append(.advertise(p, instance.subscriber)) }
+        } else {
+            for previous in [endpoint.advertised, endpoint.prefixRoute].compactMap({ $0 }) {
+                out.append(.withdraw(previous, instance.subscriber))
+            }
             endpoint.advertised = nil
+            endpoint.prefixRoute = nil
         }
         endpoint.direction = a.direction
         instance.endpoints[key] = endpoint
+        if isNewEndpoint, a.direction.forwardsToPort, instance.readvertise != nil {
+            for prefix in instance.readvertised.keys.sorted(by: { "\($0)" < "\($1)" }) {
+                if let r = leakRoute(prefix, via: endpoint, in: instance, traits) {
+                    out.append(.advertise(r, instance.subscriber))
+                }
+            }
+        }
         // §4.2 step 7: a MAC/IP endpoint replaces the MAC-only one of the same MAC.
         if key.ip != nil, let wildcard = instance.endpoints[EndpointKey(mac: a.mac, ip: nil)] {
             if let k = wildcard.advertised { out.append(.withdraw(k, instance.subscriber)) }
@@ -301,6 +322,58 @@ public struct VPNManager: Sendable {
         }
     }
 
+    /// The IP Prefix route (type 5, RFC 9136 §3) of an E-VPN endpoint attached with `advertise_subnet`: its subnet,
+    /// in the endpoint's RD, with the instance VNI and no gateway (the next hop is the VTEP, §4.4.1); nil for a
+    /// host address or an IP VPN instance.
+    func prefixRoute(for e: Endpoint, in instance: VPNInstance, _ traits: DriverTraits) -> LocalRoute? {
+        guard instance.type == .evpn, e.advertiseSubnet, let ip = e.ip, ip.length < ip.hostLength,
+            let rd = e.routeDistinguisher
+        else { return nil }
+        let prefix = ip.prefix(subnet: true)
+        let gateway: IPAddress
+        switch prefix {
+        case .v4: gateway = .v4(IPv4Address(0))
+        case .v6: gateway = .v6(IPv6Address(high: 0, low: 0))
+        }
+        let field = traits.usesVNI ? LabelField(vni: instance.label) : LabelField(label: instance.label)
+        let route = EVPNRoute.ipPrefix(
+            .init(routeDistinguisher: rd, ethernetTagID: 0, prefix: prefix, gatewayIP: gateway, label: field))
+        let communities = traits.encapsulations.map { ExtendedCommunity(TypedExtendedCommunity.encapsulation($0)) }
+        return LocalRoute(
+            family: .evpn, nlri: .evpn(EVPNNLRI(route: route)), nextHop: plainNextHop(traits.localAddress),
+            attributes: [
+                PathAttribute(.extendedCommunities(communities)), PathAttribute(.localPref(e.localPreference ?? 100)),
+            ], routeTargets: instance.exportRouteTargets)
+    }
+
+    /// A readvertised copy of `prefix` through endpoint `e` (§4.3, "route leaking"): the endpoint's label and own
+    /// RD, our next hop, the readvertise `to` route targets, and RT-Records of the route targets the received
+    /// routes carried, so that the copy is not leaked back (draft-ietf-bess-service-chaining). Nil for an
+    /// endpoint that takes no traffic (from-port).
+    func leakRoute(_ prefix: IPPrefix, via e: Endpoint, in instance: VPNInstance, _ traits: DriverTraits) -> LocalRoute?
+    {
+        guard let to = instance.readvertise?.to, e.direction.forwardsToPort, let n = e.ownRD else { return nil }
+        let rd = RouteDistinguisher.ipv4(configuration.bgpLocalAddress, UInt16(n))
+        let records = Set((instance.readvertised[prefix] ?? [:]).values.flatMap { $0 }).sorted()
+        var communities = traits.encapsulations.map { ExtendedCommunity(TypedExtendedCommunity.encapsulation($0)) }
+        communities += records.map { ExtendedCommunity(TypedExtendedCommunity.routeTargetRecord($0)) }
+        communities.append(ExtendedCommunity(TypedExtendedCommunity.consistentHashSortOrder(e.consistentHashOrder)))
+        let field = traits.usesVNI ? LabelField(vni: e.label) : LabelField(label: e.label)
+        let attributes = [PathAttribute(.extendedCommunities(communities))]
+        switch prefix {
+        case .v4(let p):
+            return LocalRoute(
+                family: .vpnIPv4,
+                nlri: .vpnIPv4(VPNIPv4NLRI(labels: LabelStack(field), routeDistinguisher: rd, prefix: p)),
+                nextHop: vpnNextHop(traits.localAddress, v6: false), attributes: attributes, routeTargets: to)
+        case .v6(let p):
+            return LocalRoute(
+                family: .vpnIPv6,
+                nlri: .vpnIPv6(VPNIPv6NLRI(labels: LabelStack(field), routeDistinguisher: rd, prefix: p)),
+                nextHop: vpnNextHop(traits.localAddress, v6: true), attributes: attributes, routeTargets: to)
+        }
+    }
+
     /// The Inclusive Multicast Ethernet Tag route of an EVI, with ingress replication to our VTEP
     /// (RFC 7432 §7.3, §11.2; RFC 8365 §5.1.3 puts the VNI in the PMSI label).
     private func advertiseInclusiveMulticast(
@@ -321,7 +394,7 @@ public struct VPNManager: Sendable {
         out.append(.advertise(local, instance.subscriber))
     }
 
-    private func plainNextHop(_ a: IPAddress) -> NextHop {
+    func plainNextHop(_ a: IPAddress) -> NextHop {
         switch a {
         case .v4(let v4): .ipv4(v4)
         case .v6(let v6): .ipv6(v6, linkLocal: nil)
@@ -329,7 +402,7 @@ public struct VPNManager: Sendable {
     }
 
     /// VPN next hops (RFC 4364 §4.3.2, RFC 4659 §3.2.1.2: an IPv4 next hop of a VPN-IPv6 route is IPv4-mapped).
-    private func vpnNextHop(_ a: IPAddress, v6: Bool) -> NextHop {
+    func vpnNextHop(_ a: IPAddress, v6: Bool) -> NextHop {
         switch (a, v6) {
         case (.v4(let v4), false): .vpnIPv4(v4)
         case (.v4(let v4), true):
@@ -370,7 +443,14 @@ public struct VPNManager: Sendable {
             guard let e = instance.endpoints[key] else {
                 throw .notPluggedYet(mac: "\(d.mac)", ip: d.ip.map { "\($0.address)" })
             }
-            if let k = e.advertised { out.append(.withdraw(k, instance.subscriber)) }
+            for k in [e.advertised, e.prefixRoute].compactMap({ $0 }) { out.append(.withdraw(k, instance.subscriber)) }
+            if let traits = configuration.drivers[instance.type] {
+                for prefix in instance.readvertised.keys.sorted(by: { "\($0)" < "\($1)" }) {
+                    if let r = leakRoute(prefix, via: e, in: instance, traits) {
+                        out.append(.withdraw(r.nlri.key(family: r.family), instance.subscriber))
+                    }
+                }
+            }
             instance.endpoints[key] = nil
             let last = !instance.endpoints.values.contains { $0.port.linuxInterface == e.port.linuxInterface }
             // Unlike the original, from-port endpoints are unplugged too (§11.3 item 5).

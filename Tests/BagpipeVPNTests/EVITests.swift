@@ -92,6 +92,28 @@ struct EVITests {
         #expect(b.endpoints.values.first?.routeDistinguisher != b.routeDistinguisher)
     }
 
+    @Test("A subnet attached with advertise_subnet becomes an IP Prefix route (type 5, RFC 9136) installed remotely")
+    func ipPrefixRoute() throws {
+        var net = SimulatedNetwork(nodes: 2)
+        var subnet = evpnAttachment("net1", mac: 1, ip: "10.30.0.5/24", port: "tap1", rt: 1, vni: 5030)
+        subnet.advertiseSubnet = true
+        try net.attach(0, subnet)
+        try net.attach(1, evpnAttachment("net1", mac: 2, ip: "10.30.0.6", port: "tap2", rt: 1, vni: 5030))
+        let expected = RemoteEndpoint(
+            destination: .prefix(IPPrefix("10.30.0.0/24")!), nextHop: IPAddress("192.0.2.1")!, label: 5030,
+            encapsulations: [.vxlan])
+        #expect(net.nodes[1].evpn.remote["EVI-1"]?.contains(expected) == true)
+        let type5 = net.nodes[1].engine.bestPaths(family: .evpn).compactMap { b -> EVPNRoute.IPPrefixRoute? in
+            guard case .evpn(let n) = b.route.nlri, case .ipPrefix(let r) = n.route else { return nil }
+            return r
+        }
+        #expect(type5.map(\.label) == [LabelField(vni: 5030)])
+        #expect(type5.first?.gatewayIP == IPAddress("0.0.0.0"))
+        try net.detach(
+            0, Detachment(instanceID: "net1", type: .evpn, mac: .test(1), port: PortSpec(linuxInterface: "tap1")))
+        #expect(net.nodes[1].evpn.remote["EVI-1"]?.contains(expected) == false)
+    }
+
     @Test("A new export route target re-advertises the Inclusive Multicast route too (upstream bug §11.3 item 4)")
     func exportChangeRefreshesIMET() throws {
         var net = SimulatedNetwork(nodes: 2)

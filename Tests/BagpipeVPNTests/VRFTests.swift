@@ -76,6 +76,46 @@ struct VRFTests {
         #expect(net.nodes[1].ipvpn.remote["VRF-1"]?.first?.encapsulations == [.vxlan])
     }
 
+    @Test("Readvertise leaks exactly the `from` routes into `to` through the local ports, not into the dataplane")
+    func readvertise() throws {
+        var net = SimulatedNetwork(nodes: 3)
+        try net.attach(0, ipvpnAttachment("red", mac: 1, ip: "10.0.0.2", port: "r1", rt: 1))
+        try net.attach(0, ipvpnAttachment("other", mac: 9, ip: "10.9.9.9", port: "o1", rt: 9))
+        var leaking = ipvpnAttachment("blue", mac: 2, ip: "10.5.0.2", port: "b1", rt: 2)
+        leaking.readvertise = Readvertise(from: [.test(1)], to: [.test(3)])
+        try net.attach(1, leaking)
+        try net.attach(2, ipvpnAttachment("green", mac: 3, ip: "10.6.0.2", port: "g1", rt: 3))
+        let blue = try #require(net.nodes[1].manager.instances["blue"])
+        let green = try #require(net.nodes[2].manager.instances["green"]?.name)
+        // Green reaches red's 10.0.0.2 through blue's port on node 1, with that port's label; nothing else leaks.
+        let leaked = try #require(
+            net.nodes[2].ipvpn.remote[green]?.first { $0.destination == .prefix(IPPrefix("10.0.0.2/32")!) })
+        #expect(leaked.nextHop == IPAddress("192.0.2.2"))
+        #expect(leaked.label == blue.endpoints.values.first?.label)
+        #expect(prefixes(net.nodes[2].ipvpn, green).keys.sorted() == ["10.0.0.2/32"])
+        // Blue only readvertises red's route: it does not import it.
+        #expect(prefixes(net.nodes[1].ipvpn, blue.name).isEmpty)
+        #expect(blue.readvertised.keys.map { "\($0)" } == ["10.0.0.2/32"])
+        // The copy carries an RT-Record of RT 1.
+        let copy = try #require(
+            net.nodes[2].engine.bestPaths(family: .vpnIPv4).first {
+                guard case .vpnIPv4(let n) = $0.route.nlri else { return false }
+                return n.prefix == IPv4Prefix("10.0.0.2/32") && $0.route.nextHop == .vpnIPv4(IPv4Address(192, 0, 2, 2))
+            })
+        let records = copy.route.attributes.attribute(PathAttribute.TypeCode.extendedCommunities)
+        if case .extendedCommunities(let list)? = records?.value {
+            #expect(list.contains(ExtendedCommunity(TypedExtendedCommunity.routeTargetRecord(.test(1)))))
+        }
+        // Red's route goes: so does the leaked copy.
+        try net.detach(
+            0,
+            Detachment(
+                instanceID: "red", type: .ipvpn, mac: .test(1), ip: IPPrefixWithHost("10.0.0.2"),
+                port: PortSpec(linuxInterface: "r1")))
+        #expect(prefixes(net.nodes[2].ipvpn, green).isEmpty)
+        #expect(net.nodes[1].manager.instances["blue"]?.readvertised.isEmpty == true)
+    }
+
     @Test("Two VRFs with overlapping addresses on the same nodes stay apart")
     func isolation() throws {
         var net = SimulatedNetwork(nodes: 2)
