@@ -49,6 +49,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure codec: bytes <-> typed BGP messages. No I/O, no Foundation.
@@ -153,6 +154,7 @@ let package = Package(
             dependencies: [
                 "BGPSpeaker", "BagpipeVPN", "BGPRouting", "BGPWire", "BagpipeConfig",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSockets
         ),

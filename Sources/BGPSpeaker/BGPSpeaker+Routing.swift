@@ -374,6 +374,9 @@ extension BGPSpeaker {
         }.sortedForDisplay()
     }
 
+    /// How many keys of `family` have a best path: the size of the Loc-RIB, without listing it.
+    public func routeCount(family: AddressFamily) -> Int { engine.routeCount(family: family) }
+
     /// The routes last sent to the peer (its Adj-RIB-Out, RFC 4271 §3.2), optionally of one family, with the
     /// attributes they were sent with; empty when its session is not up. Sorted by family, then by text.
     public func adjRIBOut(peer address: IPAddress, family: AddressFamily? = nil) -> [RouteEntry] {
