@@ -42,12 +42,16 @@ public actor VPNService {
 
     /// `attach_localport`.
     public func attach(_ a: Attachment) throws(VPNError) {
-        let before = Set(manager.instances.values.map(\.subscriber))
         let effects = try manager.attach(a)
-        for instance in manager.instances.values where !before.contains(instance.subscriber) {
+        listenToNewInstances()
+        try carryOut(effects)
+    }
+
+    /// Instances appear on attach, and on a received redirection (a redirect VRF, §4.3).
+    private func listenToNewInstances() {
+        for instance in manager.instances.values where routeTasks[instance.subscriber] == nil {
             listen(to: instance.subscriber)
         }
-        try carryOut(effects)
     }
 
     /// `detach_localport`.
@@ -80,6 +84,7 @@ public actor VPNService {
 
     private func routeChanged(_ change: RouteChange, for subscriber: SubscriberID) {
         let effects = manager.routeChanged(change, for: subscriber)
+        listenToNewInstances()
         do { try carryOut(effects) } catch {
             logger.error("dataplane: \(error)", metadata: ["instance": "\(subscriber)"])
         }

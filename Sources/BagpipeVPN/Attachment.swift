@@ -30,13 +30,16 @@ public struct Attachment: Hashable, Sendable {
     public var endpointDescription: String?
     /// `readvertise`: routes carrying `from` are re-advertised with `to` via the local ports.
     public var readvertise: Readvertise?
+    /// `attract_traffic`: used when the instance is created.
+    public var attractTraffic: AttractTraffic?
 
     public init(
         instanceID: String, type: VPNType, mac: MACAddress, ip: IPPrefixWithHost? = nil, advertiseSubnet: Bool = false,
         gatewayIP: IPAddress? = nil, port: PortSpec, importRouteTargets: [RouteTarget],
         exportRouteTargets: [RouteTarget], consistentHashOrder: UInt32 = 0, localPreference: UInt32? = nil,
         vni: UInt32? = nil, linuxBridge: String? = nil, direction: Direction = .both,
-        instanceDescription: String? = nil, endpointDescription: String? = nil, readvertise: Readvertise? = nil
+        instanceDescription: String? = nil, endpointDescription: String? = nil, readvertise: Readvertise? = nil,
+        attractTraffic: AttractTraffic? = nil
     ) {
         self.instanceID = instanceID
         self.type = type
@@ -55,6 +58,7 @@ public struct Attachment: Hashable, Sendable {
         self.instanceDescription = instanceDescription
         self.endpointDescription = endpointDescription
         self.readvertise = readvertise
+        self.attractTraffic = attractTraffic
     }
 }
 

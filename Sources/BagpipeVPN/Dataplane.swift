@@ -82,6 +82,10 @@ public enum DataplaneCall: Hashable, Sendable, CustomStringConvertible {
     /// gateway port and whose other side (`peerInterface`) is plugged into the VRF.
     case setGatewayPort(linuxInterface: String, peerInterface: String, gatewayIP: IPAddress)
     case gatewayPortDown(linuxInterface: String)
+    /// IP VPN: traffic from the ports matching `classifier` is looked up in the VRF `redirectTo` (Flowspec
+    /// redirect-to-VRF, RFC 8955 §7.4).
+    case addTrafficClassifier(TrafficClassifier, redirectTo: DataplaneInstance)
+    case removeTrafficClassifier(TrafficClassifier)
     /// The instance is gone: remove everything it made.
     case cleanup
 
@@ -98,6 +102,8 @@ public enum DataplaneCall: Hashable, Sendable, CustomStringConvertible {
         case .removeFloodEndpoint(let nh, let label): "remove_bum \(nh) label \(label)"
         case .setGatewayPort(let interface, let peer, let ip): "set_gateway_port \(interface) (\(peer)) \(ip)"
         case .gatewayPortDown(let interface): "gateway_port_down \(interface)"
+        case .addTrafficClassifier(let c, let to): "add_classifier \(c) → \(to.name)"
+        case .removeTrafficClassifier(let c): "remove_classifier \(c)"
         case .cleanup: "cleanup"
         }
     }

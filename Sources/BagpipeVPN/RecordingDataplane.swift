@@ -16,6 +16,8 @@ public final class RecordingDataplane: DataplaneDriver {
     public private(set) var flood: [String: Set<IPAddress>] = [:]
     public private(set) var ports: [String: Set<String>] = [:]
     public private(set) var instances: Set<String> = []
+    /// Per instance name: the redirected traffic and the instance it goes to.
+    public private(set) var classifiers: [String: [TrafficClassifier: String]] = [:]
 
     public init(
         type: VPNType, localAddress: IPAddress, encapsulations: [TunnelType]? = nil, supportsECMP: Bool = true
@@ -39,8 +41,11 @@ public final class RecordingDataplane: DataplaneDriver {
         case .removeFloodEndpoint(let nh, _): flood[n]?.remove(nh)
         case .setGatewayPort(let interface, _, _): ports[n, default: []].insert(interface)
         case .gatewayPortDown(let interface): ports[n]?.remove(interface)
+        case .addTrafficClassifier(let c, let to): classifiers[n, default: [:]][c] = to.name
+        case .removeTrafficClassifier(let c): classifiers[n]?[c] = nil
         case .cleanup:
             instances.remove(n)
+            classifiers[n] = nil
             remote[n] = nil
             flood[n] = nil
             ports[n] = nil

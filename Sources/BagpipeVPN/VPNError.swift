@@ -13,6 +13,7 @@ public enum VPNError: Error, Hashable, Sendable, CustomStringConvertible {
     case missingLinuxInterface
     case evpnLink(String)
     case noDriver(VPNType)
+    case attractTraffic(String)
     /// Labels, RDs or instance ids are exhausted, or a driver failed: a server error.
     case internalError(String)
 
@@ -37,6 +38,7 @@ public enum VPNError: Error, Hashable, Sendable, CustomStringConvertible {
         case .missingLinuxInterface: "local_port requires 'linuxif' or 'evpn'"
         case .evpnLink(let why): why
         case .noDriver(let type): "no dataplane driver for vpn_type \(type)"
+        case .attractTraffic(let why): why
         case .internalError(let why): why
         }
     }

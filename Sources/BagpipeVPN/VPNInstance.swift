@@ -72,6 +72,14 @@ public enum TrackedEntry: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+/// A received Flowspec redirect-to-VRF (RFC 8955 §7.4) as applied: the traffic, and the instance it goes to.
+public struct Redirect: Hashable, Sendable {
+    public var classifier: TrafficClassifier
+    public var routeTarget: RouteTarget
+    /// External id of the redirect instance.
+    public var instance: String
+}
+
 /// One received route for a tracked entry.
 struct Candidate: Hashable, Sendable {
     /// The route's next hops: several with multipath (same RD, several paths).
@@ -100,6 +108,15 @@ public struct VPNInstance: Hashable, Sendable {
     let rdNumber: UInt32
     public let linuxBridge: String?
     public let readvertise: Readvertise?
+    /// `attract_traffic`, when active (it needs `readvertise` or its own `to`).
+    public let attractTraffic: AttractTraffic?
+    /// The routes advertised for readvertisement (leaked copies, or in attract mode default routes and Flowspec
+    /// redirect routes), as last computed.
+    var leaked: [RouteKey: LocalRoute] = [:]
+    /// Flowspec redirections received and applied: the classified traffic goes to the VRF of the route target.
+    public internal(set) var redirects: [RouteKey: Redirect] = [:]
+    /// A redirect instance: the instances whose redirections use it; it goes with the last of them.
+    public internal(set) var redirectUsers: Set<String> = []
     public internal(set) var endpoints: [EndpointKey: Endpoint] = [:]
     var macs: [MACAddress: MACBinding] = [:]
     /// Received routes per tracked entry (a prefix, or a MAC and IP), whatever their route distinguisher: the
@@ -128,6 +145,6 @@ public struct VPNInstance: Hashable, Sendable {
             prefixLength: prefixLength, linuxBridge: linuxBridge)
     }
 
-    /// The families the instance imports and exports.
-    var families: [AddressFamily] { type == .ipvpn ? [.vpnIPv4, .vpnIPv6] : [.evpn] }
+    /// The families the instance imports: a VRF also takes Flowspec redirections (§4.2 subscriptions).
+    var families: [AddressFamily] { type == .ipvpn ? [.vpnIPv4, .vpnIPv6, .vpnIPv4Flowspec] : [.evpn] }
 }

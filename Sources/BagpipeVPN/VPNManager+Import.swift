@@ -17,7 +17,7 @@ extension VPNManager {
         return out
     }
 
-    private func imported(
+    private mutating func imported(
         _ best: BestPath, into instance: inout VPNInstance, _ traits: DriverTraits, _ out: inout [VPNEffect]
     ) {
         let key = best.key
@@ -29,6 +29,9 @@ extension VPNManager {
         case .vpnIPv6(let n):
             guard instance.type == .ipvpn else { return }
             importVPN(.v6(n.prefix), best, lp, into: &instance, traits, &out)
+        case .flowspec(let n):
+            guard instance.type == .ipvpn else { return }
+            importRedirect(key, n, best.route, into: &instance, &out)
         case .evpn(let n):
             guard instance.type == .evpn else { return }
             switch n.route {
@@ -95,19 +98,10 @@ extension VPNManager {
         _ prefix: IPPrefix, _ key: RouteKey, _ records: [RouteTarget]?, in instance: inout VPNInstance,
         _ traits: DriverTraits, _ out: inout [VPNEffect]
     ) {
-        let wasLeaked = instance.readvertised[prefix] != nil
-        let before = Set((instance.readvertised[prefix] ?? [:]).values.flatMap { $0 })
+        guard instance.readvertised[prefix]?[key] != records else { return }
         instance.readvertised[prefix, default: [:]][key] = records
         if instance.readvertised[prefix]?.isEmpty == true { instance.readvertised[prefix] = nil }
-        let isLeaked = instance.readvertised[prefix] != nil
-        let after = Set((instance.readvertised[prefix] ?? [:]).values.flatMap { $0 })
-        guard wasLeaked != isLeaked || (isLeaked && before != after) else { return }
-        for e in instance.endpoints.values.sorted(by: { $0.key < $1.key }) {
-            guard let r = leakRoute(prefix, via: e, in: instance, traits) else { continue }
-            out.append(
-                isLeaked
-                    ? .advertise(r, instance.subscriber) : .withdraw(r.nlri.key(family: r.family), instance.subscriber))
-        }
+        syncLeaks(&instance, traits, &out)
     }
 
     /// An IP VPN route as a candidate: its multipath set when the dataplane balances, else its best path.
@@ -118,7 +112,7 @@ extension VPNManager {
         return Candidate(endpoints: endpoints, localPreference: lp, sequence: 0, sticky: false)
     }
 
-    private func removed(_ best: BestPath, from instance: inout VPNInstance, _ out: inout [VPNEffect]) {
+    private mutating func removed(_ best: BestPath, from instance: inout VPNInstance, _ out: inout [VPNEffect]) {
         let key = best.key
         guard let traits = configuration.drivers[instance.type] else { return }
         switch best.route.nlri {
@@ -128,6 +122,7 @@ extension VPNManager {
         case .vpnIPv6(let n):
             setReadvertised(.v6(n.prefix), key, nil, in: &instance, traits, &out)
             track(.prefix(.v6(n.prefix)), key, nil, in: &instance, traits, &out)
+        case .flowspec: removeRedirect(key, from: &instance, &out)
         case .evpn(let n):
             switch n.route {
             case .macIPAdvertisement(let r):

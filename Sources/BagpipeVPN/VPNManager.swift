@@ -89,12 +89,13 @@ public struct VPNManager: Sendable {
         instances[a.instanceID] = instance
     }
 
-    private mutating func create(
+    mutating func create(
         _ a: Attachment, _ traits: DriverTraits, _ out: inout [VPNEffect]
     ) throws(VPNError)
         -> VPNInstance
     {
         if let vni = a.vni, vni != 0, instanceByLabel[vni] != nil { throw .vniAlreadyUsed(vni) }
+        let (readvertise, attract) = try Self.attractConfiguration(a)
         let id = nextInstanceID
         guard id < UInt32.max else { throw .internalError("no VPN instance id left") }
         let name = "\(a.type == .ipvpn ? "VRF" : "EVI")-\(id)"
@@ -112,17 +113,43 @@ public struct VPNManager: Sendable {
             type: a.type, id: id, externalID: a.instanceID, importRouteTargets: [], exportRouteTargets: [],
             gatewayIP: a.gatewayIP, prefixLength: a.ip?.length, label: label, forcedLabel: forced,
             routeDistinguisher: .ipv4(configuration.bgpLocalAddress, UInt16(rdNumber)), rdNumber: rdNumber,
-            linuxBridge: a.type == .evpn ? a.linuxBridge : nil, readvertise: a.readvertise)
+            linuxBridge: a.type == .evpn ? a.linuxBridge : nil, readvertise: readvertise, attractTraffic: attract)
         instanceByLabel[label] = a.instanceID
         instanceBySubscriber[instance.subscriber] = a.instanceID
         out.append(.dataplane(instance.dataplane, .initialize(instance.dataplane)))
         return instance
     }
 
+    /// `readvertise` and `attract_traffic` as the instance uses them (§4.2): attract mode needs `readvertise` or
+    /// its own `to` (which then is the readvertise target, with static prefixes); the two `to` must agree, and there
+    /// is exactly one.
+    static func attractConfiguration(_ a: Attachment) throws(VPNError) -> (Readvertise?, AttractTraffic?) {
+        var readvertise = a.readvertise
+        guard let attract = a.attractTraffic, a.type == .ipvpn, readvertise != nil || attract.to != nil else {
+            return (readvertise, nil)
+        }
+        if let to = attract.to {
+            if let r = readvertise, r.to != [to] {
+                throw .attractTraffic("attract_traffic 'to_rt' must be the readvertise 'to_rt' (\(r.to))")
+            }
+            guard !attract.staticDestinationPrefixes.isEmpty else {
+                throw .attractTraffic("attract_traffic 'to_rt' requires 'static_destination_prefixes'")
+            }
+            readvertise = readvertise ?? Readvertise(from: [], to: [to])
+        }
+        guard readvertise?.to.count == 1 else {
+            throw .attractTraffic("attract_traffic needs exactly one readvertise 'to_rt'")
+        }
+        guard !attract.redirectRouteTargets.isEmpty else {
+            throw .attractTraffic("attract_traffic requires 'redirect_rts'")
+        }
+        return (readvertise, attract)
+    }
+
     /// Instance route targets are those of the latest attach (§4.1 step 8). A changed export list re-advertises
     /// every route of the instance, the Inclusive Multicast route included (the original left it with the old
     /// ones, §11.3 item 4).
-    private func updateRouteTargets(
+    func updateRouteTargets(
         _ instance: inout VPNInstance, _ imports: [RouteTarget], _ exports: [RouteTarget], _ traits: DriverTraits,
         isNew: Bool, _ out: inout [VPNEffect]
     ) {
@@ -250,13 +277,7 @@ public struct VPNManager: Sendable {
         }
         endpoint.direction = a.direction
         instance.endpoints[key] = endpoint
-        if isNewEndpoint, a.direction.forwardsToPort, instance.readvertise != nil {
-            for prefix in instance.readvertised.keys.sorted(by: { "\($0)" < "\($1)" }) {
-                if let r = leakRoute(prefix, via: endpoint, in: instance, traits) {
-                    out.append(.advertise(r, instance.subscriber))
-                }
-            }
-        }
+        if isNewEndpoint { syncLeaks(&instance, traits, &out) }
         // §4.2 step 7: a MAC/IP endpoint replaces the MAC-only one of the same MAC.
         if key.ip != nil, let wildcard = instance.endpoints[EndpointKey(mac: a.mac, ip: nil)] {
             if let k = wildcard.advertised { out.append(.withdraw(k, instance.subscriber)) }
@@ -346,34 +367,6 @@ public struct VPNManager: Sendable {
             ], routeTargets: instance.exportRouteTargets)
     }
 
-    /// A readvertised copy of `prefix` through endpoint `e` (§4.3, "route leaking"): the endpoint's label and own
-    /// RD, our next hop, the readvertise `to` route targets, and RT-Records of the route targets the received
-    /// routes carried, so that the copy is not leaked back (draft-ietf-bess-service-chaining). Nil for an
-    /// endpoint that takes no traffic (from-port).
-    func leakRoute(_ prefix: IPPrefix, via e: Endpoint, in instance: VPNInstance, _ traits: DriverTraits) -> LocalRoute?
-    {
-        guard let to = instance.readvertise?.to, e.direction.forwardsToPort, let n = e.ownRD else { return nil }
-        let rd = RouteDistinguisher.ipv4(configuration.bgpLocalAddress, UInt16(n))
-        let records = Set((instance.readvertised[prefix] ?? [:]).values.flatMap { $0 }).sorted()
-        var communities = traits.encapsulations.map { ExtendedCommunity(TypedExtendedCommunity.encapsulation($0)) }
-        communities += records.map { ExtendedCommunity(TypedExtendedCommunity.routeTargetRecord($0)) }
-        communities.append(ExtendedCommunity(TypedExtendedCommunity.consistentHashSortOrder(e.consistentHashOrder)))
-        let field = traits.usesVNI ? LabelField(vni: e.label) : LabelField(label: e.label)
-        let attributes = [PathAttribute(.extendedCommunities(communities))]
-        switch prefix {
-        case .v4(let p):
-            return LocalRoute(
-                family: .vpnIPv4,
-                nlri: .vpnIPv4(VPNIPv4NLRI(labels: LabelStack(field), routeDistinguisher: rd, prefix: p)),
-                nextHop: vpnNextHop(traits.localAddress, v6: false), attributes: attributes, routeTargets: to)
-        case .v6(let p):
-            return LocalRoute(
-                family: .vpnIPv6,
-                nlri: .vpnIPv6(VPNIPv6NLRI(labels: LabelStack(field), routeDistinguisher: rd, prefix: p)),
-                nextHop: vpnNextHop(traits.localAddress, v6: true), attributes: attributes, routeTargets: to)
-        }
-    }
-
     /// The Inclusive Multicast Ethernet Tag route of an EVI, with ingress replication to our VTEP
     /// (RFC 7432 §7.3, §11.2; RFC 8365 §5.1.3 puts the VNI in the PMSI label).
     private func advertiseInclusiveMulticast(
@@ -444,14 +437,8 @@ public struct VPNManager: Sendable {
                 throw .notPluggedYet(mac: "\(d.mac)", ip: d.ip.map { "\($0.address)" })
             }
             for k in [e.advertised, e.prefixRoute].compactMap({ $0 }) { out.append(.withdraw(k, instance.subscriber)) }
-            if let traits = configuration.drivers[instance.type] {
-                for prefix in instance.readvertised.keys.sorted(by: { "\($0)" < "\($1)" }) {
-                    if let r = leakRoute(prefix, via: e, in: instance, traits) {
-                        out.append(.withdraw(r.nlri.key(family: r.family), instance.subscriber))
-                    }
-                }
-            }
             instance.endpoints[key] = nil
+            if let traits = configuration.drivers[instance.type] { syncLeaks(&instance, traits, &out) }
             let last = !instance.endpoints.values.contains { $0.port.linuxInterface == e.port.linuxInterface }
             // Unlike the original, from-port endpoints are unplugged too (§11.3 item 5).
             out.append(
@@ -480,7 +467,7 @@ public struct VPNManager: Sendable {
 
     /// Removes an instance: its routes and subscriptions from the engine, everything from the dataplane, its
     /// identifiers back to the allocators.
-    private mutating func stop(_ instance: VPNInstance, _ out: inout [VPNEffect]) {
+    mutating func stop(_ instance: VPNInstance, _ out: inout [VPNEffect]) {
         out.append(.removeSubscriber(instance.subscriber))
         out.append(.dataplane(instance.dataplane, .cleanup))
         if !instance.forcedLabel { try? labels.release(instance.label) }

@@ -14,7 +14,7 @@ struct SimulatedNetwork {
     }
 
     static let asn: UInt32 = 64512
-    static let families: Set<AddressFamily> = [.vpnIPv4, .vpnIPv6, .evpn, .routeTargetConstraint]
+    static let families: Set<AddressFamily> = [.vpnIPv4, .vpnIPv6, .evpn, .routeTargetConstraint, .vpnIPv4Flowspec]
     static let reflectorAddress = IPv4Address(192, 0, 2, 100)
 
     var nodes: [Node] = []

@@ -116,6 +116,55 @@ struct VRFTests {
         #expect(net.nodes[1].manager.instances["blue"]?.readvertised.isEmpty == true)
     }
 
+    @Test("attract_traffic: default route through the port, Flowspec redirect routes; the consumer redirects to a VRF")
+    func attractTraffic() throws {
+        var net = SimulatedNetwork(nodes: 2)
+        var service = ipvpnAttachment("svc", mac: 1, ip: "10.50.0.2", port: "sv1", rt: 50)
+        service.attractTraffic = AttractTraffic(
+            redirectRouteTargets: [.test(51)],
+            classifier: TrafficClassifier(destinationPort: PortRange(80), ipProtocol: 6), to: .test(60),
+            staticDestinationPrefixes: [IPPrefix("10.99.0.0/16")!])
+        try net.attach(0, service)
+        // The consumer imports the redirect route target.
+        try net.attach(1, ipvpnAttachment("client", mac: 2, ip: "10.51.0.2", port: "c1", rt: 51))
+
+        // On the wire: the default route via node 0 with RT 60, and the Flowspec route with redirect to RT 60.
+        let flow = try #require(net.nodes[1].engine.bestPaths(family: .vpnIPv4Flowspec).first)
+        guard case .flowspec(let nlri) = flow.route.nlri else { Issue.record("not flowspec"); return }
+        #expect(nlri.components.contains(.destinationPrefix(.ipv4(IPv4Prefix("10.99.0.0/16")!))))
+        #expect(flow.route.attributes.routeTargets == [.test(51)])
+
+        // The consumer: classifier → the redirect VRF, which imports RT 60 and so has the default route via node 0.
+        let client = try #require(net.nodes[1].manager.instances["client"]?.name)
+        let redirectID = "redirect-to-ipvpn-64512_60"
+        let redirect = try #require(net.nodes[1].manager.instances[redirectID])
+        #expect(net.nodes[1].ipvpn.classifiers[client]?.values.first == redirect.name)
+        let classifier = try #require(net.nodes[1].ipvpn.classifiers[client]?.keys.first)
+        #expect(classifier.destinationPort == PortRange(80) && classifier.ipProtocol == 6)
+        #expect(prefixes(net.nodes[1].ipvpn, redirect.name) == ["0.0.0.0/0": ["192.0.2.1"]])
+
+        // The service port goes: the redirection and the redirect VRF go too.
+        try net.detach(
+            0,
+            Detachment(
+                instanceID: "svc", type: .ipvpn, mac: .test(1), ip: IPPrefixWithHost("10.50.0.2"),
+                port: PortSpec(linuxInterface: "sv1")))
+        #expect(net.nodes[1].ipvpn.classifiers[client]?.isEmpty != false)
+        #expect(net.nodes[1].manager.instances[redirectID] == nil)
+    }
+
+    @Test("attract_traffic with a `to_rt` different from readvertise's is refused, and nothing is created")
+    func attractTrafficRefused() throws {
+        var net = SimulatedNetwork(nodes: 1)
+        var a = ipvpnAttachment("svc", mac: 1, ip: "10.50.0.2", port: "sv1", rt: 50)
+        a.readvertise = Readvertise(from: [.test(1)], to: [.test(2)])
+        a.attractTraffic = AttractTraffic(
+            redirectRouteTargets: [.test(51)], classifier: TrafficClassifier(), to: .test(3),
+            staticDestinationPrefixes: [IPPrefix("10.0.0.0/8")!])
+        #expect(throws: VPNError.self) { try net.attach(0, a) }
+        #expect(net.nodes[0].manager.instances.isEmpty)
+    }
+
     @Test("Two VRFs with overlapping addresses on the same nodes stay apart")
     func isolation() throws {
         var net = SimulatedNetwork(nodes: 2)
