@@ -50,6 +50,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.8.0"),
     ],
     targets: [
         // Pure codec: bytes <-> typed BGP messages. No I/O, no Foundation.
@@ -82,7 +83,8 @@ let package = Package(
         .executableTarget(
             name: "bagpipe-bgp",
             dependencies: [
-                "BGPSpeaker", "BagpipeConfig", "BGPWireJSON",
+                "BGPSpeaker", "BagpipeConfig", "BGPWireJSON", "BagpipeDaemon", "BagpipeVPN", "BagpipeAPI",
+                "BagpipeREST",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -152,9 +154,11 @@ let package = Package(
         .target(
             name: "BagpipeDaemon",
             dependencies: [
-                "BGPSpeaker", "BagpipeVPN", "BGPRouting", "BGPWire", "BagpipeConfig",
+                "BGPSpeaker", "BagpipeVPN", "BGPRouting", "BGPWire", "BagpipeConfig", "BagpipeAPI", "BagpipeREST",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSockets
         ),
@@ -162,7 +166,11 @@ let package = Package(
             name: "BagpipeDaemonTests",
             dependencies: [
                 "BagpipeDaemon", "BGPSpeaker", "BGPSession", "BagpipeVPN", "BGPRouting", "BGPWire", "BagpipeConfig",
+                "BagpipeAPI",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -210,16 +218,32 @@ let package = Package(
         .testTarget(
             name: "BagpipeAPITests",
             dependencies: [
-                "BagpipeAPI", "BagpipeREST",
+                "BagpipeAPI", "BagpipeREST", "bagpipe-rest-attach", "bagpipe-looking-glass", "bagpipe-impex2dot",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
+        // The Linux dataplane drivers: E-VPN over VXLAN + bridge, IP VPN with policy routing + VXLAN, IP VPN MPLS.
+        .target(
+            name: "BagpipeLinuxDataplane",
+            dependencies: [
+                "BagpipeVPN", "BGPWire", "LinuxNetlink", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSockets
+        ),
+        .testTarget(
+            name: "BagpipeLinuxDataplaneTests",
+            dependencies: [
+                "BagpipeLinuxDataplane", "BagpipeVPN", "BGPRouting", "BGPWire", "LinuxNetlink", "CBagpipeLinux",
+            ],
+            swiftSettings: strictSockets
+        ),
         // rtnetlink: message codec (pure) and a batched socket shell, for the Linux dataplane drivers.
         .target(name: "LinuxNetlink", dependencies: ["CBagpipeLinux"], swiftSettings: strictSockets),
-        .testTarget(name: "LinuxNetlinkTests", dependencies: ["LinuxNetlink"], swiftSettings: strictSockets),
+        .testTarget(
+            name: "LinuxNetlinkTests", dependencies: ["LinuxNetlink", "CBagpipeLinux"], swiftSettings: strictSockets),
         // The control plane: Neutron-compatible API, BGPVPN, route-target allocation, SQLite/PostgreSQL.
         .target(
             name: "BagpipeServer",

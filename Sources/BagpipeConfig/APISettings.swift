@@ -3,15 +3,19 @@ public struct APISettings: Hashable, Sendable {
     /// Address or host name to bind. Default `127.0.0.1` (the original template says `localhost`, devstack
     /// `0.0.0.0`). The deprecated name `api_host` is accepted, as in the original.
     public var host: String
-    /// TCP port. Default 8082. The deprecated name `api_port` is accepted, as in the original.
+    /// TCP port. Default 8082; 0 takes an ephemeral port (Bagpipe). The deprecated name `api_port` is accepted, as
+    /// in the original.
     public var port: UInt16
+    /// (Bagpipe) Port of the Prometheus metrics endpoint (`GET /metrics`, on `host`); nil: no metrics endpoint.
+    public var metricsPort: UInt16?
 
-    public init(host: String = "127.0.0.1", port: UInt16 = 8082) {
+    public init(host: String = "127.0.0.1", port: UInt16 = 8082, metricsPort: UInt16? = nil) {
         self.host = host
         self.port = port
+        self.metricsPort = metricsPort
     }
 
-    static let keys = ["host", "port"]
+    static let keys = ["host", "port", "metrics_port"]
 
     static func read(_ file: INIFile, _ diagnostics: inout Diagnostics) -> APISettings {
         var r = SectionReader(file, "API")
@@ -27,7 +31,8 @@ public struct APISettings: Hashable, Sendable {
                 }
                 return .success(host)
             } ?? api.host
-        api.port = r.read(portKey, &diagnostics, OptionValue.port) ?? api.port
+        api.port = r.read(portKey, &diagnostics, OptionValue.listeningPort) ?? api.port
+        api.metricsPort = r.read("metrics_port", &diagnostics, OptionValue.listeningPort)
         r.warnUnknownKeys(&diagnostics, known: keys)
         return api
     }

@@ -50,6 +50,9 @@ extension BGPConfiguration {
         w.section("API")
         w.option("host", api.host, isDefault: api.host == d.host, help: "Address the REST API listens on.")
         w.option("port", "\(api.port)", isDefault: api.port == d.port, help: "Port of the REST API.")
+        w.option(
+            "metrics_port", api.metricsPort.map { "\($0)" } ?? "", isDefault: api.metricsPort == nil,
+            help: "(Bagpipe) Port of the Prometheus metrics endpoint, GET /metrics on host; unset: none.")
     }
 
     private func renderCommon(into w: inout INIWriter) {

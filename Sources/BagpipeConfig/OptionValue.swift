@@ -33,6 +33,11 @@ enum OptionValue {
         integer(text, in: 1...65535).mapError { _ in ValueProblem("not a port number in 1...65535") }
     }
 
+    /// A TCP port to listen on, where 0 asks for an ephemeral one (the daemon logs the port it got).
+    static func listeningPort(_ text: String) -> Result<UInt16, ValueProblem> {
+        integer(text, in: 0...65535).mapError { _ in ValueProblem("not a port number in 0...65535") }
+    }
+
     /// A 4-octet AS number, 1...4294967295 (RFC 6793). The original allowed 1...65535 only (bagpipe-bgp.md §1.2).
     static func asNumber(_ text: String) -> Result<UInt32, ValueProblem> {
         integer(text, in: 1...UInt32.max)

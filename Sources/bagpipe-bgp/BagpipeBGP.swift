@@ -1,7 +1,11 @@
 import ArgumentParser
 import BGPSpeaker
 import BGPWire
+import BagpipeAPI
 import BagpipeConfig
+import BagpipeDaemon
+import BagpipeREST
+import BagpipeVPN
 import Dispatch
 import Logging
 
@@ -35,10 +39,14 @@ struct BagpipeBGP: AsyncParsableCommand {
 
     func run() async throws {
         let level = logLevel
+        // Warnings and errors also go to the looking glass (`/looking-glass/logs`, summary.warnings_and_errors).
+        let logs = LookingGlassLogRing()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            var ring = LookingGlassLogHandler(label: label, ring: logs)
+            ring.logLevel = min(level, .warning)
+            return MultiplexLogHandler([handler, ring])
         }
         let logger = Logger(label: "bagpipe.bgp")
 
@@ -70,9 +78,55 @@ struct BagpipeBGP: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
+        let services: DaemonServices
+        do {
+            let local = try InterfaceAddress.resolve(configuration.bgp.localAddress)
+            let drivers = try Self.drivers(configuration, bgpLocalAddress: local)
+            services = try await DaemonServices.start(
+                configuration: configuration, speaker: speaker, bgpLocalAddress: local, drivers: drivers, logs: logs,
+                version: Self.version, logger: logger)
+        } catch {
+            logger.critical("cannot start: \(error)")
+            Self.printError("\(error)")
+            await speaker.shutdown(communication: Self.shutdownCommunication, timeout: .seconds(1))
+            throw ExitCode(1)
+        }
+
         let signal = await signals.next()
         logger.notice("signal \(signal) received, stopping")
+        await services.stop()
         await speaker.shutdown(communication: Self.shutdownCommunication, timeout: .seconds(5))
+    }
+
+    static let version = "bagpipe-bgp (Swift) 0.1"
+
+    struct DriverError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The dataplane drivers `[DATAPLANE_DRIVER_IPVPN]` and `[DATAPLANE_DRIVER_EVPN]` name (bagpipe-bgp.md §5.1).
+    static func drivers(
+        _ c: BGPConfiguration, bgpLocalAddress: IPv4Address
+    ) throws -> [BagpipeVPN.VPNType: any DataplaneDriver] {
+        func address(_ a: LocalAddress?) throws -> IPAddress {
+            .v4(try a.map { try InterfaceAddress.resolve($0) } ?? bgpLocalAddress)
+        }
+        var out: [BagpipeVPN.VPNType: any DataplaneDriver] = [:]
+        switch c.ipvpn.driver {
+        case .dummy: out[.ipvpn] = RecordingDataplane(type: .ipvpn, localAddress: try address(c.ipvpn.localAddress))
+        default:
+            throw DriverError(
+                description:
+                    "[DATAPLANE_DRIVER_IPVPN] dataplane_driver = \(c.ipvpn.driver.name): not available in this build")
+        }
+        switch c.evpn.driver {
+        case .dummy: out[.evpn] = RecordingDataplane(type: .evpn, localAddress: try address(c.evpn.localAddress))
+        default:
+            throw DriverError(
+                description:
+                    "[DATAPLANE_DRIVER_EVPN] dataplane_driver = \(c.evpn.driver.name): not available in this build")
+        }
+        return out
     }
 
     /// The configuration, or every error printed (section, key, line) and exit status 2.

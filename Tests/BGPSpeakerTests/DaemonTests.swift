@@ -104,6 +104,9 @@ struct DaemonTests {
             bgp_port = \(remote.port)
             enable_rtc = false
             families = ipv4-vpn
+
+            [API]
+            port = 0
             """)
         defer { try? FileManager.default.removeItem(at: file) }
         let (process, _) = try Self.launch(["--config-file", file.path, "--log-level", "debug"])
@@ -139,6 +142,9 @@ struct DaemonTests {
             bgp_port = \(remote.port)
             enable_rtc = false
             families = ipv4-vpn
+
+            [API]
+            port = 0
             """)
         // One VPN-IPv4 route in bagpipe-wire's JSON form, with a comment and a blank line around it.
         let routes = try Self.writeTemporaryFile(

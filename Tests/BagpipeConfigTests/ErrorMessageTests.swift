@@ -129,7 +129,7 @@ let errorCases: [ErrorCase] = [
         ]),
     ErrorCase(
         name: "API port", text: minimalBGP + "[API]\nport = http\n",
-        errors: ["[API] port = http (line 5): not a port number in 1...65535"]),
+        errors: ["[API] port = http (line 5): not a port number in 0...65535"]),
     ErrorCase(
         name: "unknown driver", text: minimalBGP + "[DATAPLANE_DRIVER_IPVPN]\ndataplane_driver = vpp\n",
         errors: ["[DATAPLANE_DRIVER_IPVPN] dataplane_driver = vpp (line 5): not a dataplane driver (dummy, linux, ovs)"]
@@ -193,7 +193,7 @@ struct ErrorMessageTests {
                 "[BGP] my_as = 64512x (line 2): not an integer in 1...4294967295",
                 "[BGP] enable_rtc = perhaps (line 3): not a boolean (true/false, yes/no, on/off, 1/0)",
                 "[BGP] peers = 192.0.2.1, bogus (line 4): \"bogus\" is not an IPv4 or IPv6 address",
-                "[API] port = 99999 (line 6): not a port number in 1...65535",
+                "[API] port = 99999 (line 6): not a port number in 0...65535",
                 "[BGP_PEER 192.0.2.1] hold_time = 1 (line 8): not 0 or an integer in 3...65535",
                 "[BGP_PEER 192.0.2.1] (line 9): \"broken line\" has no \"=\" or \":\" (not an assignment, section or comment)",
                 "[DATAPLANE_DRIVER_IPVPN] dataplane_driver = fast (line 11): not a dataplane driver (dummy, linux, ovs)",
