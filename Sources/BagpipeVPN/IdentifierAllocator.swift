@@ -61,6 +61,11 @@ public struct IdentifierAllocator: Hashable, Sendable {
 
     public var count: Int { allocated.count }
 
+    /// How many more identifiers can be allocated (released ones included).
+    public var available: Int {
+        Int(UInt64(maximum) + 1 - min(next, UInt64(maximum) + 1)) + released.count - releasedHead
+    }
+
     private mutating func compactReleased() {
         if releasedHead > 1024, releasedHead * 2 > released.count {
             released.removeFirst(releasedHead)

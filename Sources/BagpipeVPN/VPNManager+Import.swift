@@ -5,8 +5,10 @@ import BGPWire
 extension VPNManager {
     /// A change of the best path of one key for the instance `subscriber` names.
     public mutating func routeChanged(_ change: RouteChange, for subscriber: SubscriberID) -> [VPNEffect] {
-        guard let id = instanceBySubscriber[subscriber], var instance = instances[id],
-            let traits = configuration.drivers[instance.type]
+        // Taken out of the table while it changes, so that its tables change in place rather than being copied.
+        guard let id = instanceBySubscriber[subscriber],
+            let traits = instances[id].flatMap({ configuration.drivers[$0.type] }),
+            var instance = instances.removeValue(forKey: id)
         else { return [] }
         var out: [VPNEffect] = []
         switch change {
@@ -213,8 +215,9 @@ extension VPNManager {
     /// come back.
     func reelectMAC(_ mac: MACAddress, in instance: inout VPNInstance, _ out: inout [VPNEffect]) {
         guard let traits = configuration.drivers[instance.type] else { return }
-        for entry in instance.candidates.keys.sorted(by: { $0.description < $1.description }) {
-            if case .mac(let m, _) = entry, m == mac { reelect(entry, in: &instance, traits, &out) }
+        let entries = instance.candidates.keys.filter { if case .mac(let m, _) = $0 { m == mac } else { false } }
+        for entry in entries.sorted(by: { $0.description < $1.description }) {
+            reelect(entry, in: &instance, traits, &out)
         }
     }
 

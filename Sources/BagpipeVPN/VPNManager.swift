@@ -41,11 +41,74 @@ public struct VPNManager: Sendable {
 
     /// `attach_localport` (§4.1 `plug_vif_to_vpn`).
     public mutating func attach(_ a: Attachment) throws(VPNError) -> [VPNEffect] {
-        var copy = self
+        // Every refusal is found before anything changes; then the change cannot fail. (Working on a copy would
+        // copy the instance's tables on every attach: O(endpoints) each.)
+        try validate(a)
         var out: [VPNEffect] = []
-        try copy.plug(a, &out)
-        self = copy
+        try plug(a, &out)
         return out
+    }
+
+    /// The checks of an attach, in the original's order, without changing anything; including whether the
+    /// identifiers it needs are left.
+    func validate(_ a: Attachment) throws(VPNError) {
+        guard let traits = configuration.drivers[a.type] else { throw .noDriver(a.type) }
+        if a.type == .ipvpn {
+            guard a.ip != nil else { throw .missingIPAddress }
+            guard a.gatewayIP != nil else { throw .missingGatewayIP }
+        }
+        guard a.port.linuxInterface != nil || a.port.evpnLink != nil else { throw .missingLinuxInterface }
+        guard traits.directions.contains(a.direction) else {
+            throw .unsupportedDirection(a.direction, driver: traits.name)
+        }
+        let existing = instances[a.instanceID]
+        var labelsNeeded = 0
+        var rdsNeeded = 0
+        if let existing {
+            guard existing.type == a.type else {
+                throw .typeMismatch(instance: a.instanceID, existing: existing.type, requested: a.type)
+            }
+        } else {
+            if let vni = a.vni, vni != 0, instanceByLabel[vni] != nil { throw .vniAlreadyUsed(vni) }
+            _ = try Self.attractConfiguration(a)
+            if (a.vni ?? 0) == 0 { labelsNeeded += 1 }
+            rdsNeeded += 1
+        }
+        var portName = a.port.linuxInterface
+        if let link = a.port.evpnLink {
+            guard a.type == .ipvpn else { throw .evpnLink("local_port 'evpn' is only for an ipvpn attachment") }
+            guard a.port.linuxInterface == nil else {
+                throw .evpnLink("local_port cannot have both 'linuxif' and 'evpn'")
+            }
+            guard let evi = instances[link] else {
+                throw .evpnLink("no E-VPN instance \(link) to plug into \(a.instanceID)")
+            }
+            guard evi.type == .evpn else { throw .evpnLink("\(link) is not an E-VPN instance") }
+            if let current = existing?.evpnLink, current.instance != link {
+                throw .evpnLink("\(a.instanceID) is already plugged to E-VPN instance \(current.instance)")
+            }
+            if let gw = evi.gatewayPort, gw.instance != a.instanceID {
+                throw .evpnLink("E-VPN instance \(link) already has a gateway port (to \(gw.instance))")
+            }
+            portName = existing?.evpnLink?.interface
+        }
+        if let existing {
+            if let bound = existing.macs[a.mac], let portName, bound.port.linuxInterface != portName {
+                throw .macBoundToAnotherPort(mac: "\(a.mac)", port: bound.port.linuxInterface)
+            }
+            if let ip = a.ip?.address,
+                let other = existing.endpoints.keys.first(where: { $0.ip == ip && $0.mac != a.mac })
+            {
+                throw .ipBoundToAnotherMAC(ip: "\(ip)", mac: "\(other.mac)")
+            }
+            if a.type == .ipvpn, existing.macs[a.mac] == nil { labelsNeeded += 1 }
+            if existing.endpoints[EndpointKey(mac: a.mac, ip: a.ip?.address)] == nil { rdsNeeded += 1 }
+        } else {
+            if a.type == .ipvpn { labelsNeeded += 1 }
+            rdsNeeded += 1
+        }
+        guard labels.available >= labelsNeeded else { throw .internalError("no label left") }
+        guard routeDistinguishers.available >= rdsNeeded else { throw .internalError("no route distinguisher left") }
     }
 
     private mutating func plug(_ a: Attachment, _ out: inout [VPNEffect]) throws(VPNError) {
@@ -60,33 +123,27 @@ public struct VPNManager: Sendable {
         }
         var instance: VPNInstance
         let isNew: Bool
-        if let existing = instances[a.instanceID] {
-            guard existing.type == a.type else {
-                throw .typeMismatch(instance: a.instanceID, existing: existing.type, requested: a.type)
-            }
+        // Taken out of the table while it changes, so that its tables are changed in place, not copied.
+        if let existing = instances.removeValue(forKey: a.instanceID) {
             instance = existing
             isNew = false
         } else {
             instance = try create(a, traits, &out)
             isNew = true
         }
+        // `validate(_:)` found every refusal; a failure here is internal (the instance goes back as it is).
+        defer { instances[a.instanceID] = instance }
         instance.description = a.instanceDescription
         updateRouteTargets(&instance, a.importRouteTargets, a.exportRouteTargets, traits, isNew: isNew, &out)
         var port: LocalPort
         if let link = a.port.evpnLink {
-            guard a.type == .ipvpn else { throw .evpnLink("local_port 'evpn' is only for an ipvpn attachment") }
-            guard a.port.linuxInterface == nil else {
-                throw .evpnLink("local_port cannot have both 'linuxif' and 'evpn'")
-            }
             port = try stitch(&instance, to: link, &out)
         } else {
             port = LocalPort(linuxInterface: a.port.linuxInterface!, vlan: a.port.vlan)
         }
         port.vlan = a.port.vlan
         try plugEndpoint(&instance, a, port, traits, &out)
-        instances[a.instanceID] = instance
         if isNew, instance.type == .evpn { advertiseInclusiveMulticast(&instance, traits, &out) }
-        instances[a.instanceID] = instance
     }
 
     mutating func create(
@@ -408,17 +465,15 @@ public struct VPNManager: Sendable {
 
     /// `detach_localport` (§4.1 `unplug_vif_from_vpn`). The instance goes when its last endpoint does.
     public mutating func detach(_ d: Detachment) throws(VPNError) -> [VPNEffect] {
-        var copy = self
         var out: [VPNEffect] = []
-        try copy.unplug(d, &out)
-        self = copy
+        try unplug(d, &out)
         return out
     }
 
     private mutating func unplug(_ d: Detachment, _ out: inout [VPNEffect]) throws(VPNError) {
-        guard var instance = instances[d.instanceID] else { throw .vpnNotFound(d.instanceID) }
-        guard instance.type == d.type else {
-            throw .typeMismatch(instance: d.instanceID, existing: instance.type, requested: d.type)
+        guard let found = instances[d.instanceID] else { throw .vpnNotFound(d.instanceID) }
+        guard found.type == d.type else {
+            throw .typeMismatch(instance: d.instanceID, existing: found.type, requested: d.type)
         }
         if d.type == .ipvpn, d.ip == nil { throw .missingIPAddress }
         guard d.port.linuxInterface != nil || d.port.evpnLink != nil else { throw .missingLinuxInterface }
@@ -427,15 +482,21 @@ public struct VPNManager: Sendable {
             keys = [EndpointKey(mac: d.mac, ip: ip.address)]
         } else {
             // Every IP of the MAC, then the MAC itself (§6.3).
-            keys = instance.endpoints.keys.filter { $0.mac == d.mac }.sorted {
-                ($0.ip == nil ? 1 : 0) < ($1.ip == nil ? 1 : 0)
-            }
+            keys =
+                found.macs[d.mac] == nil
+                ? []
+                : found.endpoints.keys.filter { $0.mac == d.mac }.sorted {
+                    ($0.ip == nil ? 1 : 0) < ($1.ip == nil ? 1 : 0)
+                }
         }
         guard !keys.isEmpty else { throw .notPluggedYet(mac: "\(d.mac)", ip: nil) }
+        guard keys.allSatisfy({ found.endpoints[$0] != nil }) else {
+            throw .notPluggedYet(mac: "\(d.mac)", ip: d.ip.map { "\($0.address)" })
+        }
+        // Nothing can fail from here on. Taken out of the table while it changes, so its tables change in place.
+        var instance = instances.removeValue(forKey: d.instanceID)!
         for key in keys {
-            guard let e = instance.endpoints[key] else {
-                throw .notPluggedYet(mac: "\(d.mac)", ip: d.ip.map { "\($0.address)" })
-            }
+            let e = instance.endpoints[key]!
             for k in [e.advertised, e.prefixRoute].compactMap({ $0 }) { out.append(.withdraw(k, instance.subscriber)) }
             instance.endpoints[key] = nil
             if let traits = configuration.drivers[instance.type] { syncLeaks(&instance, traits, &out) }
