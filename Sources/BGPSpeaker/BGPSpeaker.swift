@@ -33,7 +33,7 @@ import NIOPosix
 public actor BGPSpeaker {
     public nonisolated let configuration: BGPConfiguration
     public nonisolated let options: Options
-    nonisolated let eventLoop: any EventLoop
+    public nonisolated let eventLoop: any EventLoop
     nonisolated let logger: Logger
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }

@@ -70,6 +70,7 @@ public final class DaemonServices: Sendable {
         let rest = makeBagpipeRESTApplication(
             configuration: BagpipeRESTConfiguration(host: api.host, port: Int(api.port)),
             service: LocalPortAdapter(vpn: vpn, metrics: metrics), lookingGlass: root, logger: logger,
+            eventLoopGroup: speaker.eventLoop,
             onServerRunning: { channel in restBound.continuation.yield(channel.localAddress?.port ?? -1) })
         let (apiPort, apiServer) = try await Self.run(
             rest, restBound, what: "REST API on \(api.host):\(api.port)", logger: logger)

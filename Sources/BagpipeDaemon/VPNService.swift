@@ -3,6 +3,7 @@ public import BGPSpeaker
 public import BGPWire
 public import BagpipeVPN
 import Logging
+import NIOCore
 
 /// The I/O shell around ``VPNManager``: carries its effects out on the speaker (subscriptions, local routes) and on
 /// the dataplane drivers, and feeds it the route changes the speaker delivers to each instance. One actor owns the
@@ -12,6 +13,9 @@ import Logging
 /// requests from two calls never interleave even though each is awaited.
 public actor VPNService {
     let speaker: BGPSpeaker
+    /// The speaker's event loop is this actor's executor too: attach → speaker → wire without a thread switch.
+    nonisolated let eventLoop: any EventLoop
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
     var manager: VPNManager
     let drivers: [VPNType: any DataplaneDriver]
     let logger: Logger
@@ -26,6 +30,7 @@ public actor VPNService {
         logger: Logger
     ) {
         self.speaker = speaker
+        eventLoop = speaker.eventLoop
         var traits: [VPNType: DriverTraits] = [:]
         for (type, driver) in drivers { traits[type] = DriverTraits(driver) }
         manager = VPNManager(configuration: .init(bgpLocalAddress: bgpLocalAddress, drivers: traits))

@@ -15,11 +15,13 @@ public struct BagpipeRESTConfiguration: Hashable, Sendable {
 }
 
 /// The Hummingbird application serving the REST API; run it with `runService()` or inside a ServiceGroup.
-/// `onServerRunning` gets the bound channel (useful with port 0).
+/// `onServerRunning` gets the bound channel (useful with port 0). `eventLoopGroup`: where connections are served;
+/// bagpipe-bgp passes the speaker's own loop, so that a request reaches the VPN service and the speaker without a
+/// thread switch.
 public func makeBagpipeRESTApplication(
     configuration: BagpipeRESTConfiguration = BagpipeRESTConfiguration(), service: any LocalPortService,
     lookingGlass: any LookingGlassNode, pingValue: UInt128 = randomPingValue(),
-    logger: Logger = Logger(label: "bagpipe.rest"),
+    logger: Logger = Logger(label: "bagpipe.rest"), eventLoopGroup: (any EventLoopGroup)? = nil,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
@@ -28,5 +30,6 @@ public func makeBagpipeRESTApplication(
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         onServerRunning: onServerRunning,
+        eventLoopGroupProvider: eventLoopGroup.map { .shared($0) } ?? .singleton,
         logger: logger)
 }

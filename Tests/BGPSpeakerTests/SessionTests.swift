@@ -172,12 +172,14 @@ struct SessionTests {
         let peer = try await RawPeer.connect(to: "127.0.0.2", port: port, from: "127.0.0.1")
         try await peer.sendOpen(holdTime: 3, identifier: "127.0.0.1")
         #expect(await peer.waitFor { if case .open = $0 { true } else { false } } != nil)
-        try await peer.send(.keepalive)
-        #expect(await eventually { await speaker.state(of: "127.0.0.1") == .established })
+        // The KEEPALIVE and the UPDATE back to back: on a loaded machine, waiting for Established in between
+        // could take longer than the 3 s hold time.
         // What an internal peer must send (RFC 4271 §5.1.2, §5.1.5): AS_PATH and LOCAL_PREF.
         var update = vpnRoute(host: 7, nextHop: "127.0.0.1")
         update.pathAttributes += [PathAttribute(.asPath(ASPath())), PathAttribute(.localPref(100))]
+        try await peer.send(.keepalive)
         try await peer.send(.update(update))
+        #expect(await eventually { await speaker.state(of: "127.0.0.1") == .established })
         #expect(await eventually { await speaker.adjRIBIn(peer: ip("127.0.0.1")).count == 1 })
         let negotiated = await speaker.peer(ip("127.0.0.1"))?.negotiated
         #expect(negotiated?.holdTime.seconds == 3)
