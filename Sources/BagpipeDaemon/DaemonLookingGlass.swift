@@ -40,6 +40,18 @@ public struct BGPLookingGlass: LookingGlassNode {
                 }
                 return .object(o)
             },
+            .collection(
+                "workers",
+                list: {
+                    // The original's workers: BGP peers, then VPN instances (the engine's subscribers).
+                    await speaker.peers().map { ["id": .string("BGP-\($0.address)")] }
+                },
+                item: { id in
+                    guard id.hasPrefix("BGP-"), let address = IPAddress(String(id.dropFirst(4))),
+                        await speaker.peer(address) != nil
+                    else { return nil }
+                    return PeerLookingGlass(speaker: speaker, address: address, localAS: localAS, rtcEnabled: rtc)
+                }),
             .subitem("route_counts") {
                 var local = 0
                 var received = 0
@@ -284,6 +296,17 @@ struct InstanceLookingGlass: LookingGlassNode {
                 }
                 for (key, e) in i.flood.sorted(by: { "\($0.key)" < "\($1.key)" }) {
                     o["\(key)"] = ["flood_to": .string("\(e.nextHop)"), "label": .integer(Int64(e.label))]
+                }
+                return .object(o)
+            },
+            .subtree("received_routes") { _ in
+                // Every route received per tracked entry, whatever its RD (the election's candidates).
+                var o = JSONObject()
+                for (entry, endpoints) in i.receivedRoutes.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+                    o["\(entry)"] = .array(
+                        endpoints.map { e in
+                            ["next_hop": .string("\(e.nextHop)"), "label": .integer(Int64(e.label))]
+                        })
                 }
                 return .object(o)
             },

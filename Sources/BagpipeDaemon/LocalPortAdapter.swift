@@ -84,7 +84,10 @@ public struct LocalPortAdapter: LocalPortService {
             vni: r.vni == 0 ? nil : r.vni, linuxBridge: r.linuxbr, direction: direction(r.direction),
             instanceDescription: r.instanceDescription, endpointDescription: r.description.map { "\($0)" },
             readvertise: r.readvertise.map { BagpipeVPN.Readvertise(from: $0.fromRTs, to: $0.toRTs) },
-            attractTraffic: attract)
+            attractTraffic: attract,
+            fallback: r.fallback.map {
+                BagpipeVPN.Fallback(sourceMAC: $0.srcMAC, destinationMAC: $0.dstMAC, ovsPortNumber: $0.ovsPortNumber)
+            })
     }
 
     static func detachment(_ r: DetachRequest) -> Detachment {

@@ -32,6 +32,8 @@ public struct Attachment: Hashable, Sendable {
     public var readvertise: Readvertise?
     /// `attract_traffic`: used when the instance is created.
     public var attractTraffic: AttractTraffic?
+    /// `fallback` (IP VPN): set on every attach, as the original's `update_fallback`.
+    public var fallback: Fallback?
 
     public init(
         instanceID: String, type: VPNType, mac: MACAddress, ip: IPPrefixWithHost? = nil, advertiseSubnet: Bool = false,
@@ -39,7 +41,7 @@ public struct Attachment: Hashable, Sendable {
         exportRouteTargets: [RouteTarget], consistentHashOrder: UInt32 = 0, localPreference: UInt32? = nil,
         vni: UInt32? = nil, linuxBridge: String? = nil, direction: Direction = .both,
         instanceDescription: String? = nil, endpointDescription: String? = nil, readvertise: Readvertise? = nil,
-        attractTraffic: AttractTraffic? = nil
+        attractTraffic: AttractTraffic? = nil, fallback: Fallback? = nil
     ) {
         self.instanceID = instanceID
         self.type = type
@@ -59,6 +61,7 @@ public struct Attachment: Hashable, Sendable {
         self.endpointDescription = endpointDescription
         self.readvertise = readvertise
         self.attractTraffic = attractTraffic
+        self.fallback = fallback
     }
 }
 

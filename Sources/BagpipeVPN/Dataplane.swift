@@ -86,6 +86,8 @@ public enum DataplaneCall: Hashable, Sendable, CustomStringConvertible {
     /// redirect-to-VRF, RFC 8955 §7.4).
     case addTrafficClassifier(TrafficClassifier, redirectTo: DataplaneInstance)
     case removeTrafficClassifier(TrafficClassifier)
+    /// IP VPN: where traffic goes on a VRF lookup miss (`fallback`, bagpipe-bgp.md §6.2; the OVS driver uses it).
+    case updateFallback(Fallback)
     /// The instance is gone: remove everything it made.
     case cleanup
 
@@ -104,8 +106,26 @@ public enum DataplaneCall: Hashable, Sendable, CustomStringConvertible {
         case .gatewayPortDown(let interface): "gateway_port_down \(interface)"
         case .addTrafficClassifier(let c, let to): "add_classifier \(c) → \(to.name)"
         case .removeTrafficClassifier(let c): "remove_classifier \(c)"
+        case .updateFallback(let f): "update_fallback \(f)"
         case .cleanup: "cleanup"
         }
+    }
+}
+
+/// `fallback` (bagpipe-bgp.md §6.2): on a VRF lookup miss, send the packet with these MACs out of this OVS port.
+public struct Fallback: Hashable, Sendable, CustomStringConvertible {
+    public var sourceMAC: MACAddress?
+    public var destinationMAC: MACAddress?
+    public var ovsPortNumber: Int?
+
+    public init(sourceMAC: MACAddress? = nil, destinationMAC: MACAddress? = nil, ovsPortNumber: Int? = nil) {
+        self.sourceMAC = sourceMAC
+        self.destinationMAC = destinationMAC
+        self.ovsPortNumber = ovsPortNumber
+    }
+
+    public var description: String {
+        "src \(sourceMAC.map { "\($0)" } ?? "-") dst \(destinationMAC.map { "\($0)" } ?? "-") port \(ovsPortNumber.map { "\($0)" } ?? "-")"
     }
 }
 

@@ -18,6 +18,7 @@ public final class RecordingDataplane: DataplaneDriver {
     public private(set) var instances: Set<String> = []
     /// Per instance name: the redirected traffic and the instance it goes to.
     public private(set) var classifiers: [String: [TrafficClassifier: String]] = [:]
+    public private(set) var fallbacks: [String: Fallback] = [:]
 
     public init(
         type: VPNType, localAddress: IPAddress, encapsulations: [TunnelType]? = nil, supportsECMP: Bool = true
@@ -43,9 +44,11 @@ public final class RecordingDataplane: DataplaneDriver {
         case .gatewayPortDown(let interface): ports[n]?.remove(interface)
         case .addTrafficClassifier(let c, let to): classifiers[n, default: [:]][c] = to.name
         case .removeTrafficClassifier(let c): classifiers[n]?[c] = nil
+        case .updateFallback(let f): fallbacks[n] = f
         case .cleanup:
             instances.remove(n)
             classifiers[n] = nil
+            fallbacks[n] = nil
             remote[n] = nil
             flood[n] = nil
             ports[n] = nil

@@ -115,6 +115,8 @@ public struct VPNInstance: Hashable, Sendable {
     var leaked: [RouteKey: LocalRoute] = [:]
     /// Flowspec redirections received and applied: the classified traffic goes to the VRF of the route target.
     public internal(set) var redirects: [RouteKey: Redirect] = [:]
+    /// The dataplane's fallback, as last given (§4.2 `update_fallback`).
+    public internal(set) var fallback: Fallback?
     /// A redirect instance: the instances whose redirections use it; it goes with the last of them.
     public internal(set) var redirectUsers: Set<String> = []
     public internal(set) var endpoints: [EndpointKey: Endpoint] = [:]
@@ -143,6 +145,11 @@ public struct VPNInstance: Hashable, Sendable {
         DataplaneInstance(
             type: type, id: id, name: name, externalID: externalID, label: label, gatewayIP: gatewayIP,
             prefixLength: prefixLength, linuxBridge: linuxBridge)
+    }
+
+    /// Every received route per tracked entry (the election's candidates), for the looking glass.
+    public var receivedRoutes: [TrackedEntry: [RemoteEndpoint]] {
+        candidates.mapValues { $0.values.flatMap(\.endpoints) }
     }
 
     /// The families the instance imports: a VRF also takes Flowspec redirections (§4.2 subscriptions).

@@ -134,6 +134,11 @@ public struct VPNManager: Sendable {
         // `validate(_:)` found every refusal; a failure here is internal (the instance goes back as it is).
         defer { instances[a.instanceID] = instance }
         instance.description = a.instanceDescription
+        // §4.2: the fallback follows every attach when it changes (and is given).
+        if instance.type == .ipvpn, let f = a.fallback, f != instance.fallback {
+            instance.fallback = f
+            out.append(.dataplane(instance.dataplane, .updateFallback(f)))
+        }
         updateRouteTargets(&instance, a.importRouteTargets, a.exportRouteTargets, traits, isNew: isNew, &out)
         var port: LocalPort
         if let link = a.port.evpnLink {

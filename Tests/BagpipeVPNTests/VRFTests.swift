@@ -227,7 +227,18 @@ struct VPNManagerTests {
         }
         #expect(m.labels == labels)
         #expect(m.instances["v"] == before["v"])
+        // fallback (§6.2) reaches the dataplane when it changes, not on every attach.
+        var withFallback = ipvpnAttachment("v", mac: 1, ip: "10.0.0.2", port: "tap1", rt: 1)
+        withFallback.fallback = Fallback(destinationMAC: .test(99), ovsPortNumber: 4)
+        let first = try m.attach(withFallback)
+        #expect(
+            first.contains {
+                if case .dataplane(_, .updateFallback(let f)) = $0 { f.ovsPortNumber == 4 } else { false }
+            })
+        let again = try m.attach(withFallback)
+        #expect(!again.contains { if case .dataplane(_, .updateFallback) = $0 { true } else { false } })
         #expect(m.instances.count == 2)
+        #expect(m.instances["v"]?.fallback?.ovsPortNumber == 4)
     }
 
     @Test("10,000 attachments then 10,000 detachments leave no instance, label, RD or route behind")
