@@ -176,7 +176,7 @@ extension IPVPNDataplaneSettings {
         w.section(Self.sectionName)
         w.option(
             "dataplane_driver", driver.name, isDefault: driver == .dummy,
-            help: "dummy, linux (kernel MPLS and VRFs) or ovs (Open vSwitch).")
+            help: "dummy, linux (kernel MPLS and VRFs), ovs (Open vSwitch) or linux-vxlan (Bagpipe: policy routing, VXLAN).")
         w.option(
             "dataplane_local_address", localAddress?.description ?? "", isDefault: localAddress == nil,
             help: "IPv4 address or interface of the dataplane; default: [BGP] local_address.")
@@ -192,6 +192,11 @@ extension IPVPNDataplaneSettings {
         case .ovs(let o):
             typed = OVSMPLSOptions.keys
             o.render(into: &w)
+        case .linuxVXLAN(let o):
+            typed = ["vxlan_dst_port"]
+            w.option(
+                "vxlan_dst_port", "\(o.vxlanDstPort)", isDefault: o.vxlanDstPort == LinuxVXLANOptions().vxlanDstPort,
+                help: "UDP port of the VXLAN tunnels.")
         }
         DataplaneDriverName.renderOptions(options, skipping: typed, into: &w)
     }

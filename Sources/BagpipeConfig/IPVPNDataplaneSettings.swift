@@ -8,13 +8,16 @@ public struct IPVPNDataplaneSettings: Hashable, Sendable {
         case linux(LinuxMPLSOptions)
         /// Open vSwitch (`MPLSOVSDataplaneDriver`, §5.4).
         case ovs(OVSMPLSOptions)
+        /// (Bagpipe) Policy routing and VXLAN, for kernels without MPLS routing or VRF devices (docs/dataplane.md).
+        case linuxVXLAN(LinuxVXLANOptions)
 
-        /// `dummy`, `linux` or `ovs`.
+        /// `dummy`, `linux`, `ovs` or `linux-vxlan`.
         public var name: String {
             switch self {
             case .dummy: "dummy"
             case .linux: "linux"
             case .ovs: "ovs"
+            case .linuxVXLAN: "linux-vxlan"
             }
         }
     }
@@ -42,15 +45,18 @@ public struct IPVPNDataplaneSettings: Hashable, Sendable {
         var r = SectionReader(file, sectionName)
         var settings = IPVPNDataplaneSettings()
         let common = DataplaneDriverName.readCommon(
-            &r, &diagnostics, names: ["dummy", "linux", "ovs"], classes: classes)
+            &r, &diagnostics, names: ["dummy", "linux", "ovs", "linux-vxlan"], classes: classes)
         settings.localAddress = common.localAddress
         switch common.driver {
         case "linux": settings.driver = .linux(LinuxMPLSOptions(mplsInterface: r.optionalString("mpls_interface")))
         case "ovs": settings.driver = .ovs(OVSMPLSOptions.read(&r, &diagnostics))
+        case "linux-vxlan":
+            let port = r.read("vxlan_dst_port", &diagnostics, OptionValue.port)
+            settings.driver = .linuxVXLAN(LinuxVXLANOptions(vxlanDstPort: port ?? LinuxVXLANOptions().vxlanDstPort))
         default: settings.driver = .dummy
         }
         settings.options = DataplaneDriverName.leftovers(
-            r, &diagnostics, driverKeys: OVSMPLSOptions.keys, type: "ipvpn")
+            r, &diagnostics, driverKeys: OVSMPLSOptions.keys + ["vxlan_dst_port"], type: "ipvpn")
         return settings
     }
 }

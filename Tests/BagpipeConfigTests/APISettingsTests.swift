@@ -15,3 +15,22 @@ struct APISettingsTests {
         #expect(again.api.metricsPort == 9100 && again.api.port == 0)
     }
 }
+
+@Suite("[DATAPLANE_DRIVER_IPVPN] linux-vxlan")
+struct LinuxVXLANIPVPNSettingsTests {
+    @Test("dataplane_driver = linux-vxlan (Bagpipe) with vxlan_dst_port, and back through the sample file")
+    func linuxVXLAN() throws {
+        let text = """
+            [BGP]
+            local_address = 192.0.2.1
+            my_as = 64512
+            [DATAPLANE_DRIVER_IPVPN]
+            dataplane_driver = linux-vxlan
+            vxlan_dst_port = 8472
+            """
+        let c = try BGPConfiguration(parsing: text)
+        #expect(c.ipvpn.driver == .linuxVXLAN(LinuxVXLANOptions(vxlanDstPort: 8472)))
+        #expect(c.ipvpn.options.isEmpty)
+        #expect(try BGPConfiguration(parsing: c.renderINI()).ipvpn.driver == c.ipvpn.driver)
+    }
+}

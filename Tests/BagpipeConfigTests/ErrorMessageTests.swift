@@ -132,7 +132,7 @@ let errorCases: [ErrorCase] = [
         errors: ["[API] port = http (line 5): not a port number in 0...65535"]),
     ErrorCase(
         name: "unknown driver", text: minimalBGP + "[DATAPLANE_DRIVER_IPVPN]\ndataplane_driver = vpp\n",
-        errors: ["[DATAPLANE_DRIVER_IPVPN] dataplane_driver = vpp (line 5): not a dataplane driver (dummy, linux, ovs)"]
+        errors: ["[DATAPLANE_DRIVER_IPVPN] dataplane_driver = vpp (line 5): not a dataplane driver (dummy, linux, ovs, linux-vxlan)"]
     ),
     ErrorCase(
         name: "dataplane local address",
@@ -196,7 +196,7 @@ struct ErrorMessageTests {
                 "[API] port = 99999 (line 6): not a port number in 0...65535",
                 "[BGP_PEER 192.0.2.1] hold_time = 1 (line 8): not 0 or an integer in 3...65535",
                 "[BGP_PEER 192.0.2.1] (line 9): \"broken line\" has no \"=\" or \":\" (not an assignment, section or comment)",
-                "[DATAPLANE_DRIVER_IPVPN] dataplane_driver = fast (line 11): not a dataplane driver (dummy, linux, ovs)",
+                "[DATAPLANE_DRIVER_IPVPN] dataplane_driver = fast (line 11): not a dataplane driver (dummy, linux, ovs, linux-vxlan)",
                 "[BGP] local_address missing (required)",
             ])
     }
