@@ -38,6 +38,7 @@ let package = Package(
         .executable(name: "bagpipe-looking-glass", targets: ["bagpipe-looking-glass"]),
         .executable(name: "bagpipe-impex2dot", targets: ["bagpipe-impex2dot"]),
         .executable(name: "bagpipe-server", targets: ["bagpipe-server"]),
+        .executable(name: "bagpipe-agent", targets: ["bagpipe-agent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -84,7 +85,7 @@ let package = Package(
             name: "bagpipe-bgp",
             dependencies: [
                 "BGPSpeaker", "BagpipeConfig", "BGPWireJSON", "BagpipeDaemon", "BagpipeVPN", "BagpipeAPI",
-                "BagpipeREST",
+                "BagpipeREST", "BagpipeLinuxDataplane", "LinuxNetlink",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -245,6 +246,37 @@ let package = Package(
         .target(name: "LinuxNetlink", dependencies: ["CBagpipeLinux"], swiftSettings: strictSockets),
         .testTarget(
             name: "LinuxNetlinkTests", dependencies: ["LinuxNetlink", "CBagpipeLinux"], swiftSettings: strictSockets),
+        // The compute-node agent: the server's desired state for this host → attachments on the local bagpipe-bgp.
+        .target(
+            name: "BagpipeAgent",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "bagpipe-agent",
+            dependencies: [
+                "BagpipeAgent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BagpipeAgentTests",
+            dependencies: [
+                "BagpipeAgent", "BagpipeServer", "BagpipeDaemon", "BagpipeVPN", "BGPSpeaker", "BGPWire",
+                "BagpipeConfig", "BagpipeAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // The control plane: Neutron-compatible API, BGPVPN, route-target allocation, SQLite/PostgreSQL.
         .target(
             name: "BagpipeServer",

@@ -176,7 +176,7 @@ extension IPVPNDataplaneSettings {
         w.section(Self.sectionName)
         w.option(
             "dataplane_driver", driver.name, isDefault: driver == .dummy,
-            help: "dummy, linux (kernel MPLS and VRFs), ovs (Open vSwitch) or linux-vxlan (Bagpipe: policy routing, VXLAN).")
+            help: "dummy, linux (kernel MPLS, VRFs), ovs (Open vSwitch), linux-vxlan (Bagpipe: VXLAN).")
         w.option(
             "dataplane_local_address", localAddress?.description ?? "", isDefault: localAddress == nil,
             help: "IPv4 address or interface of the dataplane; default: [BGP] local_address.")

@@ -9,8 +9,9 @@ import NIOCore
 /// the dataplane drivers, and feeds it the route changes the speaker delivers to each instance. One actor owns the
 /// manager and the drivers, so attaches, detaches and route changes are handled one at a time.
 ///
-/// Dataplane calls are made as the manager returns them. Speaker requests go through one ordered queue, so that
-/// requests from two calls never interleave even though each is awaited.
+/// The actor runs on the speaker's event loop, so it calls the speaker synchronously (`assumeIsolated`): every
+/// effect is carried out in the order the manager returned it, dataplane calls and BGP requests alike (a detach
+/// withdraws the route before the port leaves the dataplane), and effects of two calls never interleave.
 public actor VPNService {
     let speaker: BGPSpeaker
     /// The speaker's event loop is this actor's executor too: attach → speaker → wire without a thread switch.
@@ -19,8 +20,6 @@ public actor VPNService {
     var manager: VPNManager
     let drivers: [VPNType: any DataplaneDriver]
     let logger: Logger
-    private let requests: AsyncStream<[VPNEffect]>.Continuation
-    private var requestTask: Task<Void, Never>?
     private var routeTasks: [SubscriberID: Task<Void, Never>] = [:]
     /// Failed dataplane calls, for the looking glass; the manager's state stays as computed.
     public private(set) var dataplaneErrors: [String] = []
@@ -36,13 +35,6 @@ public actor VPNService {
         manager = VPNManager(configuration: .init(bgpLocalAddress: bgpLocalAddress, drivers: traits))
         self.drivers = drivers
         self.logger = logger
-        let (stream, continuation) = AsyncStream.makeStream(of: [VPNEffect].self)
-        requests = continuation
-        requestTask = Task { [speaker] in
-            for await batch in stream {
-                for effect in batch { await Self.perform(effect, on: speaker) }
-            }
-        }
     }
 
     /// `attach_localport`.
@@ -72,9 +64,8 @@ public actor VPNService {
         drivers[instance.type]?.state(of: instance) ?? [:]
     }
 
-    /// Stops the queue and the route tasks.
+    /// Stops the route tasks.
     public func stop() {
-        requests.finish()
         for task in routeTasks.values { task.cancel() }
         routeTasks = [:]
     }
@@ -96,7 +87,6 @@ public actor VPNService {
     }
 
     private func carryOut(_ effects: [VPNEffect]) throws(VPNError) {
-        var speakerBatch: [VPNEffect] = []
         var failure: VPNError?
         for effect in effects {
             switch effect {
@@ -110,27 +100,29 @@ public actor VPNService {
                     failure = failure ?? .internalError("dataplane: \(text)")
                 }
             case .removeSubscriber(let s):
-                speakerBatch.append(effect)
-                routeTasks.removeValue(forKey: s)
+                routeTasks.removeValue(forKey: s)?.cancel()
+                perform(effect)
             default:
-                speakerBatch.append(effect)
+                perform(effect)
             }
         }
-        if !speakerBatch.isEmpty { requests.yield(speakerBatch) }
         if let failure { throw failure }
     }
 
-    private static func perform(_ effect: VPNEffect, on speaker: BGPSpeaker) async {
-        switch effect {
-        case .subscribe(let s):
-            await speaker.subscribe(
-                family: s.family, routeTarget: s.routeTarget, subscriber: s.subscriber, multipath: s.multipath)
-        case .unsubscribe(let s):
-            await speaker.unsubscribe(family: s.family, routeTarget: s.routeTarget, subscriber: s.subscriber)
-        case .advertise(let route, let s): await speaker.advertise(route, subscriber: s)
-        case .withdraw(let key, let s): await speaker.withdraw(key, subscriber: s)
-        case .removeSubscriber(let s): await speaker.removeSubscriber(s)
-        case .dataplane: break
+    /// A BGP request, on the speaker, now: both actors run on the same event loop.
+    private func perform(_ effect: VPNEffect) {
+        speaker.assumeIsolated { speaker in
+            switch effect {
+            case .subscribe(let s):
+                speaker.subscribe(
+                    family: s.family, routeTarget: s.routeTarget, subscriber: s.subscriber, multipath: s.multipath)
+            case .unsubscribe(let s):
+                speaker.unsubscribe(family: s.family, routeTarget: s.routeTarget, subscriber: s.subscriber)
+            case .advertise(let route, let s): speaker.advertise(route, subscriber: s)
+            case .withdraw(let key, let s): speaker.withdraw(key, subscriber: s)
+            case .removeSubscriber(let s): speaker.removeSubscriber(s)
+            case .dataplane: break
+            }
         }
     }
 }

@@ -164,8 +164,8 @@ extension VPNManager {
         case .mac(let mac, _):
             if instance.macs[mac] == nil,
                 let winner = candidates.values.max(by: { a, b in
-                    (a.sticky ? 1 : 0, a.sequence, a.localPreference, b.endpoints[0].nextHop.description)
-                        < (b.sticky ? 1 : 0, b.sequence, b.localPreference, a.endpoints[0].nextHop.description)
+                    (a.sticky ? 1 : 0, a.sequence, a.localPreference, Self.order(b.endpoints[0].nextHop))
+                        < (b.sticky ? 1 : 0, b.sequence, b.localPreference, Self.order(a.endpoints[0].nextHop))
                 })
             {
                 desired = [winner.endpoints[0]]
@@ -207,8 +207,18 @@ extension VPNManager {
             let top = candidates.values.map(\.sequence).max(), top > (e.mobilitySequence ?? 0)
         else { return }
         out.append(.withdraw(advertised, instance.subscriber))
+        if let p = e.prefixRoute { out.append(.withdraw(p, instance.subscriber)) }
         e.advertised = nil
+        e.prefixRoute = nil
         instance.endpoints[key] = e
+    }
+
+    /// Addresses in numeric order (IPv4 before IPv6), for the lowest-next-hop tie-break.
+    static func order(_ a: IPAddress) -> String {
+        switch a {
+        case .v4(let v): "4" + String(repeating: "0", count: 10 - String(v.value).count) + String(v.value)
+        case .v6(let v): "6" + String(v.high, radix: 16).leftPadded(16) + String(v.low, radix: 16).leftPadded(16)
+        }
     }
 
     /// Re-runs the elections of a MAC's entries: attached here, it wins over the remote routes; detached, they
@@ -336,4 +346,8 @@ extension VPNManager {
         default: return nil
         }
     }
+}
+
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -104,6 +104,10 @@ extension VPNManager {
             let classifier = TrafficClassifier(components: nlri.components)
         else { return removeRedirect(key, from: &instance, &out) }
         let rt = redirects[0]
+        // Traffic of this VRF redirected to the VRF of the route target: never to itself (it is already there).
+        guard Self.redirectInstanceID(rt) != instance.externalID else {
+            return removeRedirect(key, from: &instance, &out)
+        }
         if let current = instance.redirects[key], current.classifier == classifier, current.routeTarget == rt { return }
         removeRedirect(key, from: &instance, &out)
         guard let target = redirectInstance(for: rt, user: instance.externalID, &out) else { return }
@@ -125,7 +129,7 @@ extension VPNManager {
     /// The VRF that imports `rt` for redirected traffic: `redirect-to-ipvpn-<asn>_<nn>`, no port, no export.
     private mutating func redirectInstance(for rt: RouteTarget, user: String, _ out: inout [VPNEffect]) -> VPNInstance?
     {
-        let id = "redirect-to-ipvpn-" + String(rt.description.map { $0 == ":" ? "_" : $0 })
+        let id = Self.redirectInstanceID(rt)
         if var existing = instances[id] {
             existing.redirectUsers.insert(user)
             instances[id] = existing
@@ -140,6 +144,10 @@ extension VPNManager {
         updateRouteTargets(&created, [rt], [], traits, isNew: true, &out)
         instances[id] = created
         return created
+    }
+
+    static func redirectInstanceID(_ rt: RouteTarget) -> String {
+        "redirect-to-ipvpn-" + String(rt.description.map { $0 == ":" ? "_" : $0 })
     }
 
     private mutating func releaseRedirectInstance(_ id: String, user: String, _ out: inout [VPNEffect]) {

@@ -69,7 +69,9 @@ public struct VPNManager: Sendable {
                 throw .typeMismatch(instance: a.instanceID, existing: existing.type, requested: a.type)
             }
         } else {
-            if let vni = a.vni, vni != 0, instanceByLabel[vni] != nil { throw .vniAlreadyUsed(vni) }
+            if let vni = a.vni, vni != 0, instanceByLabel[vni] != nil || labels.allocated[vni] != nil {
+                throw .vniAlreadyUsed(vni)
+            }
             _ = try Self.attractConfiguration(a)
             if (a.vni ?? 0) == 0 { labelsNeeded += 1 }
             rdsNeeded += 1
@@ -90,7 +92,7 @@ public struct VPNManager: Sendable {
             if let gw = evi.gatewayPort, gw.instance != a.instanceID {
                 throw .evpnLink("E-VPN instance \(link) already has a gateway port (to \(gw.instance))")
             }
-            portName = existing?.evpnLink?.interface
+            portName = existing.map { $0.evpnLink?.interface ?? "ipvpn\($0.id)-evpn\(evi.id)" }
         }
         if let existing {
             if let bound = existing.macs[a.mac], let portName, bound.port.linuxInterface != portName {
@@ -102,7 +104,13 @@ public struct VPNManager: Sendable {
                 throw .ipBoundToAnotherMAC(ip: "\(ip)", mac: "\(other.mac)")
             }
             if a.type == .ipvpn, existing.macs[a.mac] == nil { labelsNeeded += 1 }
-            if existing.endpoints[EndpointKey(mac: a.mac, ip: a.ip?.address)] == nil { rdsNeeded += 1 }
+            if existing.endpoints[EndpointKey(mac: a.mac, ip: a.ip?.address)] == nil {
+                rdsNeeded += 1
+            }
+            // A changed endpoint releases its own RD before taking one again: at most one more is needed.
+            else {
+                rdsNeeded += 1
+            }
         } else {
             if a.type == .ipvpn { labelsNeeded += 1 }
             rdsNeeded += 1
@@ -165,7 +173,15 @@ public struct VPNManager: Sendable {
         let label: UInt32
         let rdNumber: UInt32
         do {
-            label = forced ? a.vni! : try labels.allocate(owner: name)
+            if forced {
+                label = a.vni!
+                // Reserved in the allocator when in its range, so that no later instance or port gets it.
+                if label >= labels.minimum, label <= labels.maximum {
+                    _ = try labels.allocate(hint: label, owner: name)
+                }
+            } else {
+                label = try labels.allocate(owner: name)
+            }
             rdNumber = try routeDistinguishers.allocate(owner: name)
         } catch {
             throw .internalError("\(error)")
@@ -273,6 +289,28 @@ public struct VPNManager: Sendable {
             if instance.type == .evpn, existing.advertised == nil, let seq = mobilitySequence(for: a.mac, in: instance)
             {
                 endpoint.mobilitySequence = seq
+            }
+            // What the dataplane was told changes: unplug the old, plug the new, and choose the RD again.
+            if existing.advertiseSubnet != a.advertiseSubnet || existing.direction != a.direction
+                || existing.ip?.length != a.ip?.length || existing.port != port
+            {
+                out.append(
+                    .dataplane(
+                        instance.dataplane,
+                        .vifUnplugged(
+                            mac: existing.key.mac, ip: existing.ip.map { $0.prefix(subnet: existing.advertiseSubnet) },
+                            port: existing.port, label: existing.label, direction: existing.direction,
+                            lastEndpoint: false)))
+                out.append(
+                    .dataplane(
+                        instance.dataplane,
+                        .vifPlugged(
+                            mac: a.mac, ip: a.ip.map { $0.prefix(subnet: a.advertiseSubnet) }, port: port,
+                            label: existing.label, direction: a.direction)))
+                releaseRD(existing)
+                endpoint.ownRD = nil
+                endpoint.routeDistinguisher = nil
+                endpoint.port = port
             }
         } else {
             let label: UInt32
@@ -524,7 +562,8 @@ public struct VPNManager: Sendable {
                 unstitch(&instance, &out)
             }
         }
-        if instance.endpoints.isEmpty {
+        // An EVI with a VRF stitched to it stays until the VRF lets go (§4.5).
+        if instance.endpoints.isEmpty, instance.gatewayPort == nil {
             stop(instance, &out)
         } else {
             instances[d.instanceID] = instance
@@ -534,9 +573,15 @@ public struct VPNManager: Sendable {
     /// Removes an instance: its routes and subscriptions from the engine, everything from the dataplane, its
     /// identifiers back to the allocators.
     mutating func stop(_ instance: VPNInstance, _ out: inout [VPNEffect]) {
+        // Its redirections go first, so that a redirect instance it alone used goes too.
+        var stopping = instance
+        for key in stopping.redirects.keys.sorted(by: { "\($0)" < "\($1)" }) {
+            removeRedirect(key, from: &stopping, &out)
+        }
         out.append(.removeSubscriber(instance.subscriber))
         out.append(.dataplane(instance.dataplane, .cleanup))
-        if !instance.forcedLabel { try? labels.release(instance.label) }
+        // A forced VNI in the label range was reserved in the allocator too.
+        if labels.allocated[instance.label] != nil { try? labels.release(instance.label) }
         try? routeDistinguishers.release(instance.rdNumber)
         instanceByLabel[instance.label] = nil
         instanceBySubscriber[instance.subscriber] = nil
@@ -581,7 +626,11 @@ public struct VPNManager: Sendable {
         guard var evi = instances[link.instance], let gw = evi.gatewayPort else { return }
         evi.gatewayPort = nil
         out.append(.dataplane(evi.dataplane, .gatewayPortDown(linuxInterface: gw.interface)))
-        instances[link.instance] = evi
+        if evi.endpoints.isEmpty {
+            stop(evi, &out)
+        } else {
+            instances[link.instance] = evi
+        }
     }
 }
 

@@ -4,9 +4,11 @@ import BGPWire
 import BagpipeAPI
 import BagpipeConfig
 import BagpipeDaemon
+import BagpipeLinuxDataplane
 import BagpipeREST
 import BagpipeVPN
 import Dispatch
+import LinuxNetlink
 import Logging
 
 #if canImport(Glibc)
@@ -112,19 +114,34 @@ struct BagpipeBGP: AsyncParsableCommand {
             .v4(try a.map { try InterfaceAddress.resolve($0) } ?? bgpLocalAddress)
         }
         var out: [BagpipeVPN.VPNType: any DataplaneDriver] = [:]
+        let logger = Logger(label: "bagpipe.dataplane")
         switch c.ipvpn.driver {
         case .dummy: out[.ipvpn] = RecordingDataplane(type: .ipvpn, localAddress: try address(c.ipvpn.localAddress))
-        default:
+        case .linux(let o):
+            // Refuses, naming what is missing, on a kernel without MPLS routing or VRF devices.
+            out[.ipvpn] = try LinuxMPLSIPVPNDriver(
+                netlink: try Netlink(), localAddress: try address(c.ipvpn.localAddress),
+                mplsInterface: o.mplsInterface ?? "eth0", logger: logger)
+        case .linuxVXLAN(let o):
+            out[.ipvpn] = try LinuxIPVPNDriver(
+                netlink: try Netlink(), localAddress: try address(c.ipvpn.localAddress), vxlanPort: o.vxlanDstPort,
+                logger: logger)
+        case .ovs:
             throw DriverError(
-                description:
-                    "[DATAPLANE_DRIVER_IPVPN] dataplane_driver = \(c.ipvpn.driver.name): not available in this build")
+                description: "[DATAPLANE_DRIVER_IPVPN] dataplane_driver = ovs: not available in this build (no OVS)")
         }
         switch c.evpn.driver {
         case .dummy: out[.evpn] = RecordingDataplane(type: .evpn, localAddress: try address(c.evpn.localAddress))
-        default:
+        case .linux(let o):
+            let driver = LinuxEVPNDriver(
+                netlink: try Netlink(), localAddress: try address(c.evpn.localAddress), vxlanPort: o.vxlanDstPort,
+                logger: logger)
+            // What an earlier run left (evpn---*, vxlan--* devices) goes before the first instance (§5.6).
+            try driver.resetState()
+            out[.evpn] = driver
+        case .ovs:
             throw DriverError(
-                description:
-                    "[DATAPLANE_DRIVER_EVPN] dataplane_driver = \(c.evpn.driver.name): not available in this build")
+                description: "[DATAPLANE_DRIVER_EVPN] dataplane_driver = ovs: not available in this build (no OVS)")
         }
         return out
     }

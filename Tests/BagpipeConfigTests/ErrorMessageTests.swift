@@ -132,7 +132,10 @@ let errorCases: [ErrorCase] = [
         errors: ["[API] port = http (line 5): not a port number in 0...65535"]),
     ErrorCase(
         name: "unknown driver", text: minimalBGP + "[DATAPLANE_DRIVER_IPVPN]\ndataplane_driver = vpp\n",
-        errors: ["[DATAPLANE_DRIVER_IPVPN] dataplane_driver = vpp (line 5): not a dataplane driver (dummy, linux, ovs, linux-vxlan)"]
+        errors: [
+            "[DATAPLANE_DRIVER_IPVPN] dataplane_driver = vpp (line 5): "
+                + "not a dataplane driver (dummy, linux, ovs, linux-vxlan)"
+        ]
     ),
     ErrorCase(
         name: "dataplane local address",

@@ -153,6 +153,70 @@ struct VRFTests {
         #expect(net.nodes[1].manager.instances[redirectID] == nil)
     }
 
+    @Test("A consumer's last port goes: its redirections and the redirect VRF go with it (no label or RD left)")
+    func redirectReleasedWithConsumer() throws {
+        var net = SimulatedNetwork(nodes: 2)
+        var service = ipvpnAttachment("svc", mac: 1, ip: "10.50.0.2", port: "sv1", rt: 50)
+        service.attractTraffic = AttractTraffic(
+            redirectRouteTargets: [.test(51)], classifier: TrafficClassifier(destinationPort: PortRange(80)),
+            to: .test(60), staticDestinationPrefixes: [IPPrefix("10.99.0.0/16")!])
+        try net.attach(0, service)
+        try net.attach(1, ipvpnAttachment("client", mac: 2, ip: "10.51.0.2", port: "c1", rt: 51))
+        #expect(net.nodes[1].manager.instances["redirect-to-ipvpn-64512_60"] != nil)
+        try net.detach(
+            1,
+            Detachment(
+                instanceID: "client", type: .ipvpn, mac: .test(2), ip: IPPrefixWithHost("10.51.0.2"),
+                port: PortSpec(linuxInterface: "c1")))
+        #expect(net.nodes[1].manager.instances.isEmpty)
+        #expect(net.nodes[1].manager.labels.count == 0)
+        #expect(net.nodes[1].manager.routeDistinguishers.count == 0)
+        #expect(net.nodes[1].ipvpn.instances.isEmpty)
+    }
+
+    @Test("A redirect to the receiving VRF's own route target is ignored (no second instance)")
+    func selfRedirectIgnored() throws {
+        var net = SimulatedNetwork(nodes: 2)
+        var service = ipvpnAttachment("svc", mac: 1, ip: "10.50.0.2", port: "sv1", rt: 50)
+        service.attractTraffic = AttractTraffic(
+            redirectRouteTargets: [.test(60)], classifier: TrafficClassifier(), to: .test(60),
+            staticDestinationPrefixes: [IPPrefix("10.99.0.0/16")!])
+        try net.attach(0, service)
+        try net.attach(1, ipvpnAttachment("redirect-to-ipvpn-64512_60", mac: 2, ip: "10.51.0.2", port: "c1", rt: 60))
+        #expect(net.nodes[1].manager.instanceCount == 1)
+    }
+
+    @Test("Re-attaching an endpoint with advertise_subnet re-plugs it and gives it an RD of its own")
+    func reattachWithSubnet() throws {
+        var m = VPNManagerTests().manager()
+        _ = try m.attach(ipvpnAttachment("v", mac: 1, ip: "10.0.0.2/24", port: "tap1", rt: 1))
+        let instanceRD = try #require(m.instances["v"]?.routeDistinguisher)
+        let effects = try m.attach(ipvpnAttachment("v", mac: 1, ip: "10.0.0.2/24", port: "tap1", rt: 1, subnet: true))
+        #expect(
+            effects.contains {
+                if case .dataplane(_, .vifUnplugged(_, let ip, _, _, _, _)) = $0 {
+                    ip == IPPrefix("10.0.0.2/32")
+                } else {
+                    false
+                }
+            })
+        #expect(
+            effects.contains {
+                if case .dataplane(_, .vifPlugged(_, let ip, _, _, _)) = $0 {
+                    ip == IPPrefix("10.0.0.0/24")
+                } else {
+                    false
+                }
+            })
+        let e = try #require(m.instances["v"]?.endpoints.values.first)
+        #expect(e.routeDistinguisher != instanceRD)
+        _ = try m.detach(
+            Detachment(
+                instanceID: "v", type: .ipvpn, mac: .test(1), ip: IPPrefixWithHost("10.0.0.2"),
+                port: PortSpec(linuxInterface: "tap1")))
+        #expect(m.routeDistinguishers.count == 0 && m.labels.count == 0)
+    }
+
     @Test("attract_traffic with a `to_rt` different from readvertise's is refused, and nothing is created")
     func attractTrafficRefused() throws {
         var net = SimulatedNetwork(nodes: 1)
@@ -239,6 +303,18 @@ struct VPNManagerTests {
         #expect(!again.contains { if case .dataplane(_, .updateFallback) = $0 { true } else { false } })
         #expect(m.instances.count == 2)
         #expect(m.instances["v"]?.fallback?.ovsPortNumber == 4)
+        // A forced VNI in the label range is reserved: no later instance gets it as its label.
+        // (Labels so far: 16 for "v", 17 for its MAC, 777 forced for "e": the next free one is 18.)
+        _ = try m.attach(evpnAttachment("g", mac: 3, ip: nil, port: "tapG", rt: 3, vni: 18))
+        _ = try m.attach(evpnAttachment("h", mac: 4, ip: nil, port: "tapH", rt: 3))
+        #expect(m.instances["h"]?.label == 19)
+        #expect(throws: VPNError.vniAlreadyUsed(18)) {
+            try m.attach(evpnAttachment("i", mac: 5, ip: nil, port: "tapI", rt: 3, vni: 18))
+        }
+        _ = try m.detach(
+            Detachment(instanceID: "g", type: .evpn, mac: .test(3), port: PortSpec(linuxInterface: "tapG")))
+        _ = try m.detach(
+            Detachment(instanceID: "h", type: .evpn, mac: .test(4), port: PortSpec(linuxInterface: "tapH")))
     }
 
     @Test("10,000 attachments then 10,000 detachments leave no instance, label, RD or route behind")

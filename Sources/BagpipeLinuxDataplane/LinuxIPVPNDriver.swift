@@ -1,0 +1,388 @@
+public import BGPWire
+public import BagpipeVPN
+public import LinuxNetlink
+public import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// IP VPN over VXLAN for a kernel without VRF devices or MPLS routing (interop-lab §7.2, §7.3). Each VRF is a
+/// routing table (`tableBase + instance id`):
+///
+/// * from a port: `ip rule iif <port> lookup <table>`; the gateway IP on the port (`noprefixroute`) and proxy
+///   ARP answer the VM's ARP for its gateway and for any address the table routes elsewhere (§4.7);
+/// * to a remote PE: `<prefix> encap ip id <vni> dst <pe> via <pe> dev <vx> onlink` through one
+///   collect-metadata VXLAN device per node; several PEs make an ECMP route;
+/// * from the fabric: `ip rule tun_id <vni> lookup <table>` (each port's label is its VNI), then the table's
+///   `<vm>/32 dev <port>` route.
+///
+/// The inner destination MAC is the one the receiving node gives its VXLAN device, derived from its tunnel
+/// address (``deviceMAC(for:)``): the sender's neighbour entry for `<pe>` on the VXLAN device carries it. A
+/// shared MAC does not work: the VXLAN receive path drops frames whose source MAC is its own (loop check).
+public final class LinuxIPVPNDriver: DataplaneDriver {
+    public let type = VPNType.ipvpn
+    public let name = "linux-vxlan"
+    public let supportedEncapsulations: [TunnelType] = [.vxlan]
+    public let supportsECMP = true
+    public let supportedDirections: Set<Direction> = Set(Direction.allCases)
+    public let localAddress: IPAddress
+    public let vxlanPort: UInt16
+    public let tableBase: UInt32
+    /// `pref` of the `iif` and `tun_id` rules (before `main` at 32766; after `local` at 0).
+    public let rulePriority: UInt32
+    /// The node's collect-metadata VXLAN device. Not `vxlan--*`, which the E-VPN driver's reset removes.
+    public let deviceName: String
+
+    let netlink: Netlink
+    let logger: Logger
+    private var deviceIndex: Int32?
+    private var vrfs: [String: VRFState] = [:]
+    /// Neighbour entries for remote PEs on the VXLAN device, shared by all VRFs: PE → number of routes using it.
+    private var peUsers: [InetAddress: Int] = [:]
+
+    public init(
+        netlink: Netlink, localAddress: IPAddress, vxlanPort: UInt16 = 4789, tableBase: UInt32 = 20000,
+        rulePriority: UInt32 = 20000, deviceName: String = "vxlan-ipvpn",
+        logger: Logger = Logger(label: "bagpipe.dataplane.ipvpn.linux-vxlan")
+    ) throws {
+        guard case .v4 = localAddress else {
+            throw LinuxDataplaneError.notSupported(driver: "IP VPN linux-vxlan", what: "an IPv6 tunnel address")
+        }
+        self.netlink = netlink
+        self.localAddress = localAddress
+        self.vxlanPort = vxlanPort
+        self.tableBase = tableBase
+        self.rulePriority = rulePriority
+        self.deviceName = deviceName
+        self.logger = logger
+    }
+
+    struct VRFState {
+        var table: UInt32
+        var gateway: InterfaceAddress?
+        /// Port → (MAC, IP) endpoints plugged on it.
+        var ports: [String: Set<PluggedEndpoint>] = [:]
+        var portIndexes: [String: Int32] = [:]
+        var fromPortRules: Set<String> = []
+        var labels: Set<UInt32> = []
+        var routes: [IPPrefix: Set<KernelRequests.TunnelNextHop>] = [:]
+        /// Flowspec redirect-to-VRF: classifier → the target VRF's table, one rule per from-port port.
+        var classifiers: [TrafficClassifier: UInt32] = [:]
+    }
+
+    /// The redirect rules go just before the VRF's own `iif` rule.
+    var classifierPriority: UInt32 { rulePriority - 1 }
+
+    private func classifierRules(
+        _ classifier: TrafficClassifier, _ table: UInt32, ports: some Sequence<String>, delete: Bool = false
+    ) throws -> [NetlinkRequest] {
+        var requests: [NetlinkRequest] = []
+        for port in ports.sorted() {
+            requests.append(
+                try KernelRequests.classifierRule(
+                    port: port, classifier, table: table, priority: classifierPriority, delete: delete))
+        }
+        return requests
+    }
+
+    struct PluggedEndpoint: Hashable {
+        var mac: MACAddress
+        var ip: IPPrefix?
+        var label: UInt32
+        var direction: Direction
+    }
+
+    /// The VXLAN device MAC of the node whose tunnel address is `vtep`: `02:bb:` + the IPv4 address.
+    public static func deviceMAC(for vtep: InetAddress) -> EthernetAddress {
+        EthernetAddress(bytes: [0x02, 0xbb] + vtep.bytes.suffix(4))!
+    }
+
+    public func apply(_ call: DataplaneCall, instance: DataplaneInstance) throws {
+        let n = instance.name
+        if case .initialize = call {
+            try initialize(instance)
+            return
+        }
+        // Taken out of the dictionary while it changes, so its collections are not copied on every call.
+        guard var vrf = vrfs.removeValue(forKey: n) else { throw LinuxDataplaneError.notInitialized(instance: n) }
+        var keep = true
+        defer { if keep { vrfs[n] = vrf } }
+        switch call {
+        case .initialize: break
+        case .vifPlugged(let mac, let ip, let port, let label, let direction):
+            try plug(PluggedEndpoint(mac: mac, ip: ip, label: label, direction: direction), port.linuxInterface, &vrf)
+        case .vifUnplugged(let mac, let ip, let port, let label, let direction, let last):
+            try unplug(
+                PluggedEndpoint(mac: mac, ip: ip, label: label, direction: direction), port.linuxInterface,
+                last: last, &vrf)
+        case .setupRemoteEndpoint(let endpoint):
+            let (prefix, hop) = try tunnelHop(endpoint)
+            if vrf.routes[prefix, default: []].insert(hop).inserted {
+                try retain(hop.vtep)
+                try installRoute(prefix, vrf)
+            }
+        case .removeRemoteEndpoint(let endpoint):
+            let (prefix, hop) = try tunnelHop(endpoint)
+            if vrf.routes[prefix]?.remove(hop) != nil {
+                if vrf.routes[prefix]!.isEmpty {
+                    vrf.routes[prefix] = nil
+                    try ignoring(ESRCH) {
+                        try netlink.routes.apply([.delete(Route(destination: InetPrefix(prefix), table: vrf.table))])
+                    }
+                } else {
+                    try installRoute(prefix, vrf)
+                }
+                try release(hop.vtep)
+            }
+        case .addFloodEndpoint, .removeFloodEndpoint, .setGatewayPort, .gatewayPortDown:
+            throw LinuxDataplaneError.notSupported(driver: "IP VPN linux-vxlan", what: "\(call)")
+        case .addTrafficClassifier(let classifier, let target):
+            guard vrfs[target.name] != nil || target.name == n else {
+                throw LinuxDataplaneError.notInitialized(instance: target.name)
+            }
+            let table = tableBase + target.id
+            if let old = vrf.classifiers[classifier], old != table {
+                try applyTolerating(try classifierRules(classifier, old, ports: vrf.fromPortRules, delete: true))
+            }
+            try netlink.socket.apply(try classifierRules(classifier, table, ports: vrf.fromPortRules))
+            vrf.classifiers[classifier] = table
+        case .removeTrafficClassifier(let classifier):
+            if let table = vrf.classifiers.removeValue(forKey: classifier) {
+                try applyTolerating(try classifierRules(classifier, table, ports: vrf.fromPortRules, delete: true))
+            }
+        case .updateFallback:
+            // As the original's default (§5.1): a warning, the attachment goes on.
+            logger.warning("\(n): fallback is not supported by the linux-vxlan driver; ignored")
+        case .cleanup:
+            try cleanup(vrf)
+            keep = false
+        }
+    }
+
+    public func state(of instance: DataplaneInstance) -> [String: String] {
+        guard let vrf = vrfs[instance.name] else { return [:] }
+        return [
+            "route_table": "\(vrf.table)",
+            "vxlan_if": deviceName,
+            "ports": vrf.ports.keys.sorted().joined(separator: ", "),
+            "routes": vrf.routes.map {
+                "\($0.key) via " + $0.value.sorted().map { "\($0.vtep)/\($0.vni)" }.joined(separator: ",")
+            }
+            .sorted().joined(separator: "; "),
+        ]
+    }
+
+    /// Removes what a previous run left: the VXLAN device (its routes go with it), our rules (tables in
+    /// `tableBase...tableBase+65535` at ``rulePriority``) and the bagpipe-protocol routes of those tables.
+    public func resetState() throws {
+        try netlink.links.deleteIfPresent(.name(deviceName))
+        deviceIndex = nil
+        let tables = tableBase...(tableBase + 65535)
+        let rules = try netlink.rules.rules().filter {
+            [rulePriority, classifierPriority].contains($0.priority ?? 0) && $0.table.map(tables.contains) == true
+        }
+        // Deleting by priority + table removes one matching rule (iif, tun_id or redirect) per request.
+        try netlink.socket.apply(rules.map { RuleRequest.delete(Rule(priority: $0.priority, table: $0.table)) })
+        let routes = try netlink.routes.routes(protocol: RouteProtocol.bagpipe).filter { tables.contains($0.table) }
+        let failures = try netlink.socket.executeBatch(routes.map(RouteRequest.delete)).filter { $0.errno != ESRCH }
+        if !failures.isEmpty { throw NetlinkError.batch(failures: failures, total: routes.count) }
+    }
+
+    // MARK: -
+
+    private func ensureDevice() throws -> Int32 {
+        if let deviceIndex { return deviceIndex }
+        try resetState()
+        let local = InetAddress(localAddress)
+        try netlink.socket.execute(
+            KernelRequests.metadataVXLAN(
+                name: deviceName, address: Self.deviceMAC(for: local), local: local, port: vxlanPort))
+        let index = try netlink.links.index(of: deviceName)
+        // Decapsulated packets are forwarded to the ports; the reverse path of a VM source is a VRF table the
+        // rp_filter lookup cannot see.
+        try netlink.socket.execute(
+            KernelRequests.ipv4Configuration(deviceIndex: index, [(.forwarding, 1), (.reversePathFilter, 0)]))
+        deviceIndex = index
+        return index
+    }
+
+    private func initialize(_ instance: DataplaneInstance) throws {
+        _ = try ensureDevice()
+        guard vrfs[instance.name] == nil else { return }
+        let table = tableBase + instance.id
+        // Without it a lookup that misses the VRF would fall through to `main` (interop-lab §7.3).
+        try netlink.routes.apply([
+            .replace(
+                Route(
+                    destination: .defaultV4, table: table, type: .unreachable, protocol: RouteProtocol.bagpipe))
+        ])
+        var gateway: InterfaceAddress?
+        if let ip = instance.gatewayIP, case .v4 = ip {
+            gateway = InterfaceAddress(
+                prefix: InetPrefix(address: InetAddress(ip), length: instance.prefixLength ?? 32)!, deviceIndex: 0,
+                noPrefixRoute: true)
+        }
+        vrfs[instance.name] = VRFState(table: table, gateway: gateway)
+    }
+
+    private func plug(_ endpoint: PluggedEndpoint, _ port: String, _ vrf: inout VRFState) throws {
+        guard let link = try netlink.links.link(.name(port)) else { throw LinuxDataplaneError.noSuchInterface(port) }
+        var requests: [NetlinkRequest] = []
+        if vrf.ports[port] == nil {
+            if !link.isUp { requests.append(try LinkRequest.set(.index(link.index), LinkChanges(up: true))) }
+            requests.append(
+                KernelRequests.ipv4Configuration(
+                    deviceIndex: link.index,
+                    [(.forwarding, 1), (.proxyARP, 1), (.proxyARPPrivateVLAN, 1), (.reversePathFilter, 0)]))
+            if var gateway = vrf.gateway {
+                gateway.deviceIndex = link.index
+                requests.append(NetlinkChange.replace(gateway).request)
+            }
+        }
+        if endpoint.direction.forwardsFromPort && !vrf.fromPortRules.contains(port) {
+            requests.append(
+                try RuleRequest.add(Rule(priority: rulePriority, table: vrf.table, inputInterface: port)))
+            vrf.fromPortRules.insert(port)
+            for (classifier, table) in vrf.classifiers {
+                requests += try classifierRules(classifier, table, ports: [port])
+            }
+        }
+        if endpoint.direction.forwardsToPort {
+            if let ip = endpoint.ip {
+                requests.append(
+                    NetlinkChange.replace(
+                        Neighbor(
+                            address: hostPrefix(ip).address, mac: EthernetAddress(endpoint.mac),
+                            deviceIndex: link.index)
+                    ).request)
+                requests.append(
+                    NetlinkChange.replace(
+                        Route(
+                            destination: hostPrefix(ip), table: vrf.table, protocol: RouteProtocol.bagpipe,
+                            nextHops: [NextHop(gateway: nil, deviceIndex: link.index)])
+                    ).request)
+            }
+            if vrf.labels.insert(endpoint.label).inserted {
+                requests.append(
+                    KernelRequests.tunnelRule(vni: endpoint.label, table: vrf.table, priority: rulePriority))
+            }
+        }
+        try netlink.socket.apply(requests)
+        vrf.ports[port, default: []].insert(endpoint)
+        vrf.portIndexes[port] = link.index
+    }
+
+    private func unplug(_ endpoint: PluggedEndpoint, _ port: String, last: Bool, _ vrf: inout VRFState) throws {
+        guard vrf.ports[port]?.remove(endpoint) != nil, let index = vrf.portIndexes[port] else { return }
+        var requests: [NetlinkRequest] = []
+        if endpoint.direction.forwardsToPort, let ip = endpoint.ip {
+            requests.append(
+                NetlinkChange.delete(Route(destination: hostPrefix(ip), table: vrf.table)).request)
+            requests.append(
+                NetlinkChange.delete(
+                    Neighbor(address: hostPrefix(ip).address, mac: EthernetAddress(endpoint.mac), deviceIndex: index)
+                ).request)
+        }
+        let labelInUse = vrf.ports.values.contains { $0.contains { $0.label == endpoint.label } }
+        if !labelInUse, vrf.labels.remove(endpoint.label) != nil {
+            requests.append(
+                KernelRequests.tunnelRule(vni: endpoint.label, table: vrf.table, priority: rulePriority, delete: true))
+        }
+        if last || vrf.ports[port]?.isEmpty == true {
+            requests += portTeardown(port, index, &vrf)
+        }
+        try applyTolerating(requests)
+    }
+
+    private func portTeardown(_ port: String, _ index: Int32, _ vrf: inout VRFState) -> [NetlinkRequest] {
+        var requests: [NetlinkRequest] = []
+        for endpoint in vrf.ports[port] ?? [] where endpoint.direction.forwardsToPort {
+            if let ip = endpoint.ip {
+                requests.append(NetlinkChange.delete(Route(destination: hostPrefix(ip), table: vrf.table)).request)
+                requests.append(
+                    NetlinkChange.delete(
+                        Neighbor(
+                            address: hostPrefix(ip).address, mac: EthernetAddress(endpoint.mac), deviceIndex: index)
+                    ).request)
+            }
+        }
+        vrf.ports[port] = nil
+        vrf.portIndexes[port] = nil
+        if vrf.fromPortRules.remove(port) != nil {
+            requests.append(RuleRequest.delete(Rule(priority: rulePriority, table: vrf.table, inputInterface: port)))
+            for (classifier, table) in vrf.classifiers {
+                requests += (try? classifierRules(classifier, table, ports: [port], delete: true)) ?? []
+            }
+        }
+        if var gateway = vrf.gateway {
+            gateway.deviceIndex = index
+            requests.append(NetlinkChange.delete(gateway).request)
+        }
+        requests.append(
+            KernelRequests.ipv4Configuration(deviceIndex: index, [(.proxyARP, 0), (.proxyARPPrivateVLAN, 0)]))
+        return requests
+    }
+
+    private func cleanup(_ vrf: VRFState) throws {
+        var vrf = vrf
+        var requests: [NetlinkRequest] = []
+        for (port, index) in vrf.portIndexes { requests += portTeardown(port, index, &vrf) }
+        for label in vrf.labels {
+            requests.append(
+                KernelRequests.tunnelRule(vni: label, table: vrf.table, priority: rulePriority, delete: true))
+        }
+        try applyTolerating(requests)
+        for hops in vrf.routes.values { for hop in hops { try release(hop.vtep) } }
+        try netlink.routes.flush(table: vrf.table)
+    }
+
+    private func tunnelHop(_ endpoint: RemoteEndpoint) throws -> (IPPrefix, KernelRequests.TunnelNextHop) {
+        guard case .prefix(let prefix) = endpoint.destination else {
+            throw LinuxDataplaneError.notSupported(driver: "IP VPN linux-vxlan", what: "a MAC route")
+        }
+        guard endpoint.encapsulations.isEmpty || endpoint.encapsulations.contains(.vxlan) else {
+            throw LinuxDataplaneError.notSupported(
+                driver: "IP VPN linux-vxlan", what: "encapsulation \(endpoint.encapsulations)")
+        }
+        return (prefix, KernelRequests.TunnelNextHop(vni: endpoint.label, vtep: InetAddress(endpoint.nextHop)))
+    }
+
+    private func installRoute(_ prefix: IPPrefix, _ vrf: VRFState) throws {
+        let hops = (vrf.routes[prefix] ?? []).sorted()
+        try netlink.socket.execute(
+            try KernelRequests.vxlanRoute(InetPrefix(prefix), table: vrf.table, hops: hops, deviceIndex: ensureDevice())
+        )
+    }
+
+    private func retain(_ pe: InetAddress) throws {
+        peUsers[pe, default: 0] += 1
+        guard peUsers[pe] == 1 else { return }
+        try netlink.neighbors.apply([
+            .replace(Neighbor(address: pe, mac: Self.deviceMAC(for: pe), deviceIndex: try ensureDevice()))
+        ])
+    }
+
+    private func release(_ pe: InetAddress) throws {
+        guard let users = peUsers[pe] else { return }
+        if users > 1 {
+            peUsers[pe] = users - 1
+            return
+        }
+        peUsers[pe] = nil
+        guard let deviceIndex else { return }
+        try ignoring(ENOENT) {
+            try netlink.neighbors.apply([
+                .delete(Neighbor(address: pe, mac: Self.deviceMAC(for: pe), deviceIndex: deviceIndex))
+            ])
+        }
+    }
+
+    /// Teardown: an entry already gone (its port was deleted, taking routes and neighbours along) is fine.
+    private func applyTolerating(_ requests: [NetlinkRequest]) throws {
+        let failures = try netlink.socket.executeBatch(requests).filter {
+            ![ENOENT, ESRCH, ENODEV, EADDRNOTAVAIL].contains($0.errno)
+        }
+        if !failures.isEmpty { throw NetlinkError.batch(failures: failures, total: requests.count) }
+    }
+}

@@ -1,0 +1,159 @@
+import BGPWire
+import BagpipeLinuxDataplane
+import BagpipeVPN
+import LinuxNetlink
+import Testing
+
+@Suite(.serialized)
+struct LinuxIPVPNDriverTests {
+    /// VRF A and VRF B use the same addresses: 10.1.1.5 behind node 1, 10.1.2.5 behind node 2.
+    struct Side {
+        var vrf: String
+        var id: UInt32
+        var labels: [Int: UInt32]
+        var macs: [Int: String]
+    }
+    static let a = Side(
+        vrf: "A", id: 1, labels: [1: 1001, 2: 1002], macs: [1: "52:54:00:00:a1:01", 2: "52:54:00:00:a2:01"])
+    static let b = Side(
+        vrf: "B", id: 2, labels: [1: 2001, 2: 2002], macs: [1: "52:54:00:00:b1:01", 2: "52:54:00:00:b2:01"])
+
+    func instance(_ side: Side, node: Int) -> DataplaneInstance {
+        DataplaneInstance(
+            type: .ipvpn, id: side.id, name: "VRF-\(side.id)", externalID: "vpn-\(side.vrf)", label: 0,
+            gatewayIP: IPAddress("10.1.\(node).1"), prefixLength: 24)
+    }
+
+    func remote(
+        _ side: Side, to node: Int, prefix: String? = nil, via pe: String? = nil, label: UInt32? = nil
+    )
+        -> RemoteEndpoint
+    {
+        RemoteEndpoint(
+            destination: .prefix(IPPrefix(prefix ?? "10.1.\(node).5/32")!),
+            nextHop: IPAddress(pe ?? "10.0.0.1\(node)")!, label: label ?? side.labels[node]!, encapsulations: [.vxlan])
+    }
+
+    @Test("VMs in different subnets of one VRF on two nodes ping; two VRFs with the same addresses stay apart")
+    func overlappingVRFs() throws {
+        let lab = try NamespaceLab("i")
+        defer { lab.teardown() }
+        var drivers: [Int: LinuxIPVPNDriver] = [:]
+        var netlinks: [Int: Netlink] = [:]
+        for node in 1...2 {
+            let nl = try Netlink(namespaceNamed: lab.node(node))
+            netlinks[node] = nl
+            drivers[node] = try LinuxIPVPNDriver(netlink: nl, localAddress: IPAddress(lab.underlayAddress(node))!)
+            for side in [Self.a, Self.b] {
+                let port = "tap\(side.vrf)\(node)"
+                try lab.addVM(
+                    "\(side.vrf)\(node)", node: node, port: port, mac: side.macs[node]!, address: "10.1.\(node).5/24",
+                    gateway: "10.1.\(node).1")
+                let vrf = instance(side, node: node)
+                try drivers[node]!.apply(.initialize(vrf), instance: vrf)
+                try drivers[node]!.apply(
+                    .vifPlugged(
+                        mac: MACAddress(side.macs[node]!)!, ip: IPPrefix("10.1.\(node).5/32"),
+                        port: LocalPort(linuxInterface: port), label: side.labels[node]!, direction: .both),
+                    instance: vrf)
+            }
+        }
+        for side in [Self.a, Self.b] {
+            try drivers[1]!.apply(.setupRemoteEndpoint(remote(side, to: 2)), instance: instance(side, node: 1))
+            try drivers[2]!.apply(.setupRemoteEndpoint(remote(side, to: 1)), instance: instance(side, node: 2))
+        }
+        #expect(lab.ping(from: "A1", "10.1.2.5"))
+        #expect(lab.ping(from: "B1", "10.1.2.5"))
+        #expect(lab.ping(from: "A2", "10.1.1.5"))
+
+        // Isolation: A's traffic reaches A2 only, B2 sees none of it.
+        let beforeB2 = try lab.rxPackets("B2")
+        for _ in 0..<3 { #expect(lab.ping(from: "A1", "10.1.2.5")) }
+        #expect(try lab.rxPackets("B2") == beforeB2)
+        // Flowspec redirect-to-VRF: ICMP from A1's port to 10.1.2.5 is looked up in VRF B, so it reaches B2
+        // (whose answer goes back through VRF B, to B1: A1 gets no reply). Removing the classifier restores A.
+        let redirect = TrafficClassifier(destinationPrefix: IPPrefix("10.1.2.5/32"), ipProtocol: 1)
+        let beforeRedirect = (a2: try lab.rxPackets("A2"), b2: try lab.rxPackets("B2"))
+        try drivers[1]!.apply(
+            .addTrafficClassifier(redirect, redirectTo: instance(Self.b, node: 1)), instance: instance(Self.a, node: 1))
+        #expect(!lab.ping(from: "A1", "10.1.2.5"))
+        #expect(try lab.rxPackets("B2") > beforeRedirect.b2)
+        let a2 = try lab.rxPackets("A2")
+        let b2 = try lab.rxPackets("B2")
+        #expect(a2 == beforeRedirect.a2, "A2 \(beforeRedirect.a2)→\(a2), B2 \(beforeRedirect.b2)→\(b2)")
+        let rules = try lab.ip("-n", lab.node(1), "rule", "show")
+        #expect(rules.contains("to 10.1.2.5 iif tapA1 ipproto icmp lookup 20002"), "\(rules)")
+        try drivers[1]!.apply(.removeTrafficClassifier(redirect), instance: instance(Self.a, node: 1))
+        #expect(lab.ping(from: "A1", "10.1.2.5"))
+
+        // Withdrawing B's route on node 1 cuts B only.
+        try drivers[1]!.apply(.removeRemoteEndpoint(remote(Self.b, to: 2)), instance: instance(Self.b, node: 1))
+        #expect(!lab.ping(from: "B1", "10.1.2.5"))
+        #expect(lab.ping(from: "A1", "10.1.2.5"))
+        // The tenant cannot reach the underlay.
+        #expect(!lab.ping(from: "B1", "10.0.0.12"))
+
+        // ECMP: a second PE for the /24 makes a two-leg route; removing it leaves one leg.
+        let a1 = instance(Self.a, node: 1)
+        try drivers[1]!.apply(.setupRemoteEndpoint(remote(Self.a, to: 2, prefix: "10.1.2.0/24")), instance: a1)
+        try drivers[1]!.apply(
+            .setupRemoteEndpoint(remote(Self.a, to: 2, prefix: "10.1.2.0/24", via: "10.0.0.13", label: 1003)),
+            instance: a1)
+        let table = try lab.ip("-n", lab.node(1), "route", "show", "table", "20001")
+        #expect(table.components(separatedBy: "nexthop").count - 1 == 2, "\(table)")
+        #expect(table.contains("encap ip id 1003") && table.contains("dst 10.0.0.13"))
+        try drivers[1]!.apply(
+            .removeRemoteEndpoint(remote(Self.a, to: 2, prefix: "10.1.2.0/24", via: "10.0.0.13", label: 1003)),
+            instance: a1)
+        let after = try lab.ip("-n", lab.node(1), "route", "show", "table", "20001")
+        #expect(!after.contains("nexthop") && !after.contains("10.0.0.13"))
+
+        // Unplug + cleanup: no rule, route, neighbour or address of ours remains; ping fails.
+        for node in 1...2 {
+            for side in [Self.a, Self.b] {
+                let vrf = instance(side, node: node)
+                try drivers[node]!.apply(
+                    .vifUnplugged(
+                        mac: MACAddress(side.macs[node]!)!, ip: IPPrefix("10.1.\(node).5/32"),
+                        port: LocalPort(linuxInterface: "tap\(side.vrf)\(node)"), label: side.labels[node]!,
+                        direction: .both, lastEndpoint: true), instance: vrf)
+                try drivers[node]!.apply(.cleanup, instance: vrf)
+            }
+        }
+        #expect(!lab.ping(from: "A1", "10.1.2.5"))
+        let nl = netlinks[1]!
+        #expect(try nl.rules.rules().filter { ($0.table ?? 0) >= 20000 && ($0.table ?? 0) < 90000 }.isEmpty)
+        #expect(try nl.routes.routes(protocol: RouteProtocol.bagpipe).isEmpty)
+        #expect(try nl.neighbors.entries().filter { $0.state.contains(.permanent) }.isEmpty)
+        let tap = try nl.links.index(of: "tapA1")
+        #expect(try nl.addresses.addresses(family: AddressFamily.inet, deviceIndex: tap).isEmpty)
+    }
+
+    @Test("calls this driver cannot honour are refused with a precise error")
+    func refusals() throws {
+        let lab = try NamespaceLab("x")
+        defer { lab.teardown() }
+        let driver = try LinuxIPVPNDriver(
+            netlink: Netlink(namespaceNamed: lab.node(1)), localAddress: IPAddress("10.0.0.11")!)
+        let vrf = instance(Self.a, node: 1)
+        #expect(throws: LinuxDataplaneError.notInitialized(instance: "VRF-1")) {
+            try driver.apply(.setupRemoteEndpoint(remote(Self.a, to: 2)), instance: vrf)
+        }
+        try driver.apply(.initialize(vrf), instance: vrf)
+        let classifier = TrafficClassifier(destinationPrefix: IPPrefix("10.9.0.0/16"))
+        #expect(throws: LinuxDataplaneError.notInitialized(instance: "VRF-2")) {
+            try driver.apply(.addTrafficClassifier(classifier, redirectTo: instance(Self.b, node: 1)), instance: vrf)
+        }
+        #expect(
+            throws: LinuxDataplaneError.notSupported(driver: "IP VPN linux-vxlan", what: "add_bum 10.0.0.12 label 1")
+        ) {
+            try driver.apply(
+                .addFloodEndpoint(nextHop: IPAddress("10.0.0.12")!, label: 1, encapsulations: []), instance: vrf)
+        }
+        let mpls = RemoteEndpoint(
+            destination: .prefix(IPPrefix("10.9.0.0/16")!), nextHop: IPAddress("10.0.0.12")!, label: 16,
+            encapsulations: [.mpls])
+        #expect(throws: LinuxDataplaneError.self) { try driver.apply(.setupRemoteEndpoint(mpls), instance: vrf) }
+        try driver.apply(.cleanup, instance: vrf)
+    }
+}
