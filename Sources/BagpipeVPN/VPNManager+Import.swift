@@ -297,12 +297,12 @@ extension VPNManager {
         case .vpnIPv4(let n):
             guard let field = n.labels.first else { return nil }
             return RemoteEndpoint(
-                destination: .prefix(.v4(n.prefix)), nextHop: nextHop, label: vni ? field.vni : field.label,
+                destination: .prefix(.v4(n.prefix)), nextHop: nextHop, label: field.label,
                 encapsulations: encapsulations, consistentHashOrder: order)
         case .vpnIPv6(let n):
             guard let field = n.labels.first else { return nil }
             return RemoteEndpoint(
-                destination: .prefix(.v6(n.prefix)), nextHop: nextHop, label: vni ? field.vni : field.label,
+                destination: .prefix(.v6(n.prefix)), nextHop: nextHop, label: field.label,
                 encapsulations: encapsulations, consistentHashOrder: order)
         case .evpn(let n):
             switch n.route {

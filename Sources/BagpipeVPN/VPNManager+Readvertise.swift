@@ -57,7 +57,9 @@ extension VPNManager {
         var communities = traits.encapsulations.map { ExtendedCommunity(TypedExtendedCommunity.encapsulation($0)) }
         communities += records.map { ExtendedCommunity(TypedExtendedCommunity.routeTargetRecord($0)) }
         communities.append(ExtendedCommunity(TypedExtendedCommunity.consistentHashSortOrder(e.consistentHashOrder)))
-        let field = traits.usesVNI ? LabelField(vni: e.label) : LabelField(label: e.label)
+        // VPN routes keep the RFC 8277 label form (20 bits and bottom of stack) even over VXLAN, where the 20 bits
+        // are the VNI: a raw 24-bit VNI would leave the bottom-of-stack bit to chance, and peers would read on.
+        let field = LabelField(label: e.label)
         let attributes = [PathAttribute(.extendedCommunities(communities))]
         switch prefix {
         case .v4(let p):

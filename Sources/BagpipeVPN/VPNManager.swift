@@ -415,7 +415,9 @@ public struct VPNManager: Sendable {
         ]
         switch instance.type {
         case .ipvpn:
-            let field = traits.usesVNI ? LabelField(vni: e.label) : LabelField(label: e.label)
+            // RFC 8277 form even over VXLAN (the 20-bit label is the VNI): a raw 24-bit VNI, as E-VPN uses
+            // (RFC 8365 §5.1.3), would leave the bottom-of-stack bit to chance in a VPN-IPv4 route.
+            let field = LabelField(label: e.label)
             let prefix = e.ip!.prefix(subnet: e.advertiseSubnet)
             switch prefix {
             case .v4(let p):

@@ -61,7 +61,7 @@ struct VRFTests {
         #expect(try chosen() == first)
     }
 
-    @Test("VXLAN IP VPN: the label field carries the VNI (RFC 9012 encapsulation community)")
+    @Test("VXLAN IP VPN: the 20-bit label carries the VNI, with the encapsulation community (RFC 9012)")
     func vxlanLabel() throws {
         var net = SimulatedNetwork(nodes: 2, ipvpnEncapsulations: [.vxlan])
         try net.attach(0, ipvpnAttachment("vrfA", mac: 1, ip: "10.0.0.2", port: "tap1", rt: 10))
@@ -71,7 +71,8 @@ struct VRFTests {
             net.nodes[1].engine.bestPaths(family: .vpnIPv4).first {
                 if case .peer = $0.route.source { true } else { false }
             })
-        #expect(route.route.labels.first == LabelField(vni: label))
+        // The RFC 8277 form (bottom of stack set), the 20-bit label being the VNI.
+        #expect(route.route.labels.first == LabelField(label: label))
         #expect(net.nodes[1].ipvpn.remote["VRF-1"]?.first?.label == label)
         #expect(net.nodes[1].ipvpn.remote["VRF-1"]?.first?.encapsulations == [.vxlan])
     }
