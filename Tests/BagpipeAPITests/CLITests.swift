@@ -8,7 +8,17 @@ import Testing
 @testable import BagpipeAPI
 
 /// Runs a program and returns its exit status and outputs.
+/// Runs a program on a thread of its own: waiting for it must not hold one of Swift's cooperative threads, which
+/// the in-process server the program talks to needs (two such waits at once deadlocked a 2-core machine).
 func runProgram(
+    _ argv: [String], environment: [String: String] = [:]
+) async throws -> (status: Int32, stdout: String, stderr: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try runProgramBlocking(argv, environment: environment) }) }.start()
+    }
+}
+
+func runProgramBlocking(
     _ argv: [String], environment: [String: String] = [:]
 ) throws -> (
     status: Int32, stdout: String, stderr: String
@@ -59,7 +69,7 @@ let pythonVenv = "/opt/bagpipe-venvs/networking-bagpipe/bin"
     @Test func restAttachPostsTheOriginalBody() async throws {
         let service = RecordingService()
         try await withServer(service) { port in
-            let r = try runProgram(
+            let r = try await runProgram(
                 [
                     product("bagpipe-rest-attach"), "--attach", "--port", "tap42", "--mac", "de:ad:00:00:be:ef",
                     "--ip", "11.11.11.1", "--gateway-ip", "11.11.11.254", "--network-type", "ipvpn", "--rt",
@@ -72,7 +82,7 @@ let pythonVenv = "/opt/bagpipe-venvs/networking-bagpipe/bin"
                     response: 200 null
 
                     """)
-            let full = try runProgram(
+            let full = try await runProgram(
                 [
                     product("bagpipe-rest-attach"), "--attach", "--port", "tap43", "--mac", "de:ad:00:00:be:f0",
                     "--ip", "12.0.0.1/16", "--network-type", "ipvpn", "--import-rt", "64512:1", "--export-rt",
@@ -88,7 +98,7 @@ let pythonVenv = "/opt/bagpipe-venvs/networking-bagpipe/bin"
                 full.stdout.contains(
                     #""attract_traffic": {"redirect_rts": ["64512:5"], "classifier": {"destinationPort": "80", "protocol": "udp"}, "to_rt": ["64512:4"], "static_destination_prefixes": ["10.10.10.10/32"]}, "lb_consistent_hash_order": 3, "vni": 77, "local_pref": 0, "direction": "to-port"}"#
                 ))
-            let detach = try runProgram(
+            let detach = try await runProgram(
                 [
                     product("bagpipe-rest-attach"), "--detach", "--port", "tap42", "--mac", "de:ad:00:00:be:ef",
                     "--ip", "11.11.11.1", "--network-type", "ipvpn", "--config-file", "/nonexistent",
@@ -112,7 +122,7 @@ let pythonVenv = "/opt/bagpipe-venvs/networking-bagpipe/bin"
         let service = RecordingService()
         service.fail(with: APIError.vpnNotFound("x"))
         try await withServer(service) { port in
-            let r = try runProgram(
+            let r = try await runProgram(
                 [
                     product("bagpipe-rest-attach"), "--detach", "--port", "tap1", "--ip", "10.0.0.1",
                     "--network-type", "ipvpn", "--config-file", "/nonexistent",
@@ -120,7 +130,7 @@ let pythonVenv = "/opt/bagpipe-venvs/networking-bagpipe/bin"
             #expect(r.status == 1)
             #expect(r.stdout.contains("API error: VPN x could not be found"))
             #expect(r.stderr == "error 400, reason: Bad Request\n")
-            let usage = try runProgram(
+            let usage = try await runProgram(
                 [
                     product("bagpipe-rest-attach"), "--attach", "--port", "tap1", "--ip", "10.0.0.1", "--network-type",
                     "evpn",
@@ -133,7 +143,7 @@ let pythonVenv = "/opt/bagpipe-venvs/networking-bagpipe/bin"
 
     @Test func lookingGlassAndImpexClients() async throws {
         try await withServer(RecordingService()) { port in
-            let summary = try runProgram([product("bagpipe-looking-glass"), "--port", "\(port)", "summary"])
+            let summary = try await runProgram([product("bagpipe-looking-glass"), "--port", "\(port)", "summary"])
             #expect(summary.status == 0)
             #expect(
                 summary.stdout == """
@@ -147,16 +157,18 @@ let pythonVenv = "/opt/bagpipe-venvs/networking-bagpipe/bin"
                     version: test
 
                     """)
-            let instances = try runProgram([product("bagpipe-looking-glass"), "--port", "\(port)", "vpns", "instances"])
+            let instances = try await runProgram([
+                product("bagpipe-looking-glass"), "--port", "\(port)", "vpns", "instances",
+            ])
             #expect(instances.stdout == "* vrf 1 (...)\n  name: VRF-1\n* evi/2 (...)\n  name: EVI-2\n")
-            let recursive = try runProgram([
+            let recursive = try await runProgram([
                 product("bagpipe-looking-glass"), "--port", "\(port)", "-r", "vpns", "instances",
             ])
             #expect(recursive.stdout.contains("* vrf 1\n    external_instance_id: vrf 1\n"))
-            let missing = try runProgram([product("bagpipe-looking-glass"), "--port", "\(port)", "nope"])
+            let missing = try await runProgram([product("bagpipe-looking-glass"), "--port", "\(port)", "nope"])
             #expect(
                 missing.stdout == "No such looking glass path: nope\n(http://127.0.0.1:\(port)/looking-glass/nope)\n")
-            let dot = try runProgram([product("bagpipe-impex2dot"), "--server", "127.0.0.1", "--port", "\(port)"])
+            let dot = try await runProgram([product("bagpipe-impex2dot"), "--server", "127.0.0.1", "--port", "\(port)"])
             #expect(dot.status == 0)
             #expect(dot.stdout.contains("vpn_127_0_0_1__evi/2 -> vpn_127_0_0_1__vrf 1 [weight=500];"))
         }
@@ -185,17 +197,19 @@ let pythonVenv = "/opt/bagpipe-venvs/networking-bagpipe/bin"
                 --mac 52:54:00:aa:bb:cc --ip 10.9.0.2/24 --network-type evpn --rt 64512:9 --vni 900 \
                 --redirect-rts 64512:5 --source-prefix 1.2.3.0/24
                 """
-            let r = try runProgram(["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script])
+            let r = try await runProgram([
+                "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script,
+            ])
             #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
             #expect(r.stdout.contains("response: 200 b'null'"))
 
-            let lg = try runProgram(["\(pythonVenv)/bagpipe-looking-glass", "--port", "\(port)", "summary"])
+            let lg = try await runProgram(["\(pythonVenv)/bagpipe-looking-glass", "--port", "\(port)", "summary"])
             #expect(lg.status == 0, "\(lg.stderr)")
             #expect(lg.stdout.contains("route_counts: \n  local_routes_count: 2\n"))
-            let ours = try runProgram([
+            let ours = try await runProgram([
                 product("bagpipe-looking-glass"), "--port", "\(port)", "-r", "vpns", "instances",
             ])
-            let theirs = try runProgram([
+            let theirs = try await runProgram([
                 "\(pythonVenv)/bagpipe-looking-glass", "--port", "\(port)", "-r", "vpns", "instances",
             ])
             #expect(ours.stdout == theirs.stdout)
@@ -238,7 +252,7 @@ let pythonVenv = "/opt/bagpipe-venvs/networking-bagpipe/bin"
                 except a.BaGPipeBGPException as e:
                     print('refused', type(e).__name__)
                 """
-            let r = try runProgram([python, "-c", script])
+            let r = try await runProgram([python, "-c", script])
             #expect(r.status == 0, "\(r.stderr)")
             #expect(
                 r.stdout
@@ -262,25 +276,29 @@ let pythonVenv = "/opt/bagpipe-venvs/networking-bagpipe/bin"
         let ns = "bgpapi\(getpid())"
         let hostIf = String("ns-\(ns)".prefix(15))
         defer {
-            _ = try? runProgram(["/usr/bin/env", "ip", "netns", "delete", ns])
-            _ = try? runProgram(["/usr/bin/env", "ip", "link", "delete", hostIf])
+            _ = try? runProgramBlocking(["/usr/bin/env", "ip", "netns", "delete", ns])
+            _ = try? runProgramBlocking(["/usr/bin/env", "ip", "link", "delete", hostIf])
         }
         try await withServer(service) { port in
-            let r = try runProgram(
+            let r = try await runProgram(
                 [
                     product("bagpipe-rest-attach"), "--attach", "--port", "netns", "--netns", ns, "--ip",
                     "10.77.0.2/24", "--network-type", "evpn", "--config-file", "/nonexistent",
                 ], environment: ["OS_API__PORT": "\(port)"])
             #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
         }
-        let mac = try runProgram(["/usr/bin/env", "ip", "netns", "exec", ns, "cat", "/sys/class/net/tovpn/address"])
+        let mac = try await runProgram([
+            "/usr/bin/env", "ip", "netns", "exec", ns, "cat", "/sys/class/net/tovpn/address",
+        ])
         let calls = service.calls
         try #require(calls.count == 1)
         guard case .attach(let a) = calls[0] else { return }
         #expect(a.localPort == LocalPort(linuxif: hostIf))
         #expect(a.macAddress.description == mac.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(a.gatewayIP == IPAddress("10.77.0.254") && a.vpnInstanceID == "evpn-bagpipe-test")
-        let addr = try runProgram(["/usr/bin/env", "ip", "netns", "exec", ns, "ip", "-4", "addr", "show", "tovpn"])
+        let addr = try await runProgram([
+            "/usr/bin/env", "ip", "netns", "exec", ns, "ip", "-4", "addr", "show", "tovpn",
+        ])
         #expect(addr.stdout.contains("10.77.0.2/24"))
     }
 }

@@ -99,7 +99,14 @@ struct DaemonServicesTests {
 struct PythonClientTests {
     static let venv = "/opt/bagpipe-venvs/networking-bagpipe/bin"
 
-    func run(_ argv: [String]) throws -> (status: Int32, stdout: String) {
+    /// On a thread of its own: the Python client talks to our server, which needs Swift's cooperative threads.
+    func run(_ argv: [String]) async throws -> (status: Int32, stdout: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try Self.runBlocking(argv) }) }.start()
+        }
+    }
+
+    static func runBlocking(_ argv: [String]) throws -> (status: Int32, stdout: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: argv[0])
         p.arguments = Array(argv.dropFirst())
@@ -140,13 +147,15 @@ struct PythonClientTests {
                     'description': {'port': 'uuid-1'}, 'instance_description': 'net1'}
             print('attach', c.post('attach_localport', body))
             """
-        let attached = try run(["\(Self.venv)/python", "-c", attach])
+        let attached = try await run(["\(Self.venv)/python", "-c", attach])
         #expect(attached.status == 0 && attached.stdout == "attach None\n")
-        let lg = try run(["\(Self.venv)/bagpipe-looking-glass", "--port", "\(port)", "vpns", "instances", "ipvpn_net1"])
+        let lg = try await run([
+            "\(Self.venv)/bagpipe-looking-glass", "--port", "\(port)", "vpns", "instances", "ipvpn_net1",
+        ])
         #expect(lg.status == 0)
         #expect(lg.stdout.contains("external_instance_id: ipvpn_net1"))
         #expect(lg.stdout.contains("description: net1"))
-        let ports = try run([
+        let ports = try await run([
             "\(Self.venv)/bagpipe-looking-glass", "--port", "\(port)", "vpns", "instances", "ipvpn_net1", "ports",
         ])
         #expect(ports.stdout.contains("00:00:de:ad:be:ef") && ports.stdout.contains("local_pref: 200"))
@@ -162,7 +171,7 @@ struct PythonClientTests {
             except a.BaGPipeBGPException as e:
                 print('refused', type(e).__name__)
             """
-        let detached = try run(["\(Self.venv)/python", "-c", detach])
+        let detached = try await run(["\(Self.venv)/python", "-c", detach])
         #expect(detached.stdout == "detach None\nrefused BaGPipeBGPException\n")
         #expect(await services.vpn.state.instanceCount == 0)
         await services.stop()
