@@ -75,11 +75,20 @@ public struct HostPort: Hashable, Sendable {
         guard plugged else { return [] }
         var out: [LocalAttachment] = []
         var index: [AttachmentKey: Int] = [:]
-        for var body in [networkAttachment()].compactMap({ $0 }) + serviceAttachments {
+        let bodies = [networkAttachment()].compactMap({ $0 }) + serviceAttachments
+        // A port in an E-VPN is a port of that E-VPN's bridge, where a VRF cannot see its packets: its IP VPN
+        // attachments plug the VRF into the E-VPN instance instead (bagpipe-bgp.md §4.5), and the VMs reach the
+        // VRF through the instance's gateway port, as the original's OVS agent redirected gateway traffic (§8.3).
+        let evpnInstance = bodies.first { $0["vpn_type"] == "evpn" }?["vpn_instance_id"]?.stringValue
+        for var body in bodies {
             // The server's bookkeeping, not part of bagpipe-bgp's schema; and JSON nulls mean "not given".
             body["bgpvpns"] = nil
             body = body.filter { !$0.value.isNull }
-            body["local_port"] = ["linuxif": .string(tapName)]
+            if body["vpn_type"] == "ipvpn", let evpnInstance {
+                body["local_port"] = ["evpn": ["id": .string(evpnInstance)]]
+            } else {
+                body["local_port"] = ["linuxif": .string(tapName)]
+            }
             if body["vpn_type"] == "evpn" && body["linuxbr"] == nil { body["linuxbr"] = .string(bridgeName) }
             let a = try LocalAttachment(body: body)
             if let i = index[a.key] {

@@ -5,7 +5,7 @@ public struct AttachmentKey: Hashable, Comparable, Sendable, CustomStringConvert
     public var macAddress: String
     /// Empty when the attachment has no IP (an E-VPN MAC-only endpoint).
     public var ipAddress: String
-    /// `local_port.linuxif`.
+    /// `local_port.linuxif`, or `evpn:<instance>` for a VRF plugged into an E-VPN instance.
     public var localPort: String
 
     public init(vpnInstanceID: String, macAddress: String, ipAddress: String, localPort: String) {
@@ -65,7 +65,15 @@ public struct LocalAttachment: Hashable, Sendable {
         guard let type = VPNType(rawValue: t) else { throw .badVPNType(t) }
         guard let instance = body["vpn_instance_id"]?.stringValue else { throw .missing("vpn_instance_id") }
         guard let mac = body["mac_address"]?.stringValue else { throw .missing("mac_address") }
-        guard let port = body["local_port"]?["linuxif"]?.stringValue else { throw .missing("local_port.linuxif") }
+        // `local_port` is a Linux interface, or an E-VPN instance the VRF is plugged into (bagpipe-bgp.md §4.5).
+        let port: String
+        if let linuxif = body["local_port"]?["linuxif"]?.stringValue {
+            port = linuxif
+        } else if let evi = body["local_port"]?["evpn"]?["id"]?.stringValue {
+            port = "evpn:" + evi
+        } else {
+            throw .missing("local_port.linuxif")
+        }
         vpnType = type
         key = AttachmentKey(
             vpnInstanceID: instance, macAddress: mac.lowercased(), ipAddress: body["ip_address"]?.stringValue ?? "",

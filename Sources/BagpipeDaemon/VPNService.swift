@@ -39,9 +39,27 @@ public actor VPNService {
 
     /// `attach_localport`.
     public func attach(_ a: Attachment) throws(VPNError) {
+        let isNew = manager.instances[a.instanceID]?.endpoints[EndpointKey(mac: a.mac, ip: a.ip?.address)] == nil
         let effects = try manager.attach(a)
         listenToNewInstances()
-        try carryOut(effects)
+        do {
+            try carryOut(effects)
+        } catch {
+            // A new endpoint whose dataplane failed (e.g. its interface does not exist yet) is taken out again, so
+            // that the client's retry plugs it from scratch; the original kept it half-plugged and a retry changed
+            // nothing. An existing endpoint stays: it was working before this attach.
+            if isNew { rollBack(a) }
+            throw error
+        }
+    }
+
+    private func rollBack(_ a: Attachment) {
+        let d = Detachment(instanceID: a.instanceID, type: a.type, mac: a.mac, ip: a.ip, port: a.port)
+        do {
+            try carryOut(try manager.detach(d))
+        } catch {
+            logger.error("rolling back the failed attach of \(a.mac) to \(a.instanceID): \(error)")
+        }
     }
 
     /// Instances appear on attach, and on a received redirection (a redirect VRF, §4.3).

@@ -54,6 +54,7 @@ public enum KernelRequests {
         case forwarding = 1
         case proxyARP = 3
         case reversePathFilter = 8
+        case arpIgnore = 19
         case proxyARPPrivateVLAN = 25
     }
     static let familyMPLS: UInt8 = 28

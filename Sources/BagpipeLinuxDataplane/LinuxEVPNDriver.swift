@@ -126,7 +126,10 @@ public final class LinuxEVPNDriver: DataplaneDriver {
                 evi.gatewayPorts.insert(interface)
             }
             try netlink.links.set(.name(interface), LinkChanges(up: true, master: .some(evi.bridgeIndex)))
-            try netlink.links.setUp(.name(peer), true)
+            // Every node's gateway port has the same MAC (the original's DEFAULT_GATEWAY_MAC, §8.3): a VM keeps
+            // its gateway's ARP entry when it moves, and whichever node answers its ARP, the bridge delivers the
+            // routed traffic to the local gateway port.
+            try netlink.links.set(.name(peer), LinkChanges(up: true, address: Self.gatewayMAC))
         case .gatewayPortDown(let interface):
             try flush()
             if evi.gatewayPorts.remove(interface) != nil {
@@ -185,6 +188,9 @@ public final class LinuxEVPNDriver: DataplaneDriver {
 
     // MARK: -
 
+    /// `00:00:5e:00:43:64`, bagpipe's default gateway MAC (bagpipe-bgp.md §8.3).
+    static let gatewayMAC = EthernetAddress(bytes: [0x00, 0x00, 0x5e, 0x00, 0x43, 0x64])!
+
     private func initialize(_ instance: DataplaneInstance) throws {
         if resetBeforeFirstInitialize && !didReset {
             do { try resetState() } catch { logger.error("reset_state failed: \(error)") }
@@ -195,6 +201,12 @@ public final class LinuxEVPNDriver: DataplaneDriver {
         let bridgeName = instance.linuxBridge ?? interfaceName(Self.bridgePrefix, "\(instance.id)")
         let bridgeExisted = try netlink.links.link(.name(bridgeName)) != nil
         let bridge = try netlink.links.ensureBridge(named: bridgeName)
+        if !bridgeExisted || instance.linuxBridge == nil {
+            // The bridge has no address: it must not answer the VMs' ARP for the node's own addresses (a VRF's
+            // gateway on a stitched port, §4.5, or the underlay), which would draw their traffic into the node's
+            // main table. arp_ignore 8: no reply for any local address.
+            try send([KernelRequests.ipv4Configuration(deviceIndex: bridge.index, [(.arpIgnore, 8)])])
+        }
         // Reuse a VXLAN port of the bridge with this VNI (a Neutron linuxbridge network, §5.6).
         let reused = try netlink.links.ports(ofMaster: bridge.index).first { $0.vxlan?.vni == instance.label }
         let vxlan: LinuxNetlink.Link

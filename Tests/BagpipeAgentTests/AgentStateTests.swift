@@ -129,6 +129,27 @@ struct AgentStateTests {
         #expect(ip.attachBody["local_pref"] == 200 && ip.attachBody["gateway_ip"] == "10.0.0.1")
         #expect(ip.attachBody["linuxbr"] == nil)
         #expect(ip.key.vpnInstanceID == "ipvpn_\(Self.net)")
+        // The tap is a port of the E-VPN's bridge: the VRF is plugged into the E-VPN instance (§4.5).
+        #expect(ip.attachBody["local_port"] == ["evpn": ["id": .string("evpn_\(Self.net)")]])
+        #expect(ip.key.localPort == "evpn:evpn_\(Self.net)")
+    }
+
+    @Test("a network without a route target: the IP VPN attachment plugs the tap itself")
+    func ipvpnOnPlainNetwork() {
+        let mac = "fa:16:3e:00:00:01"
+        var s = AgentState()
+        s.setHostPorts([
+            Self.port(
+                Self.portA, mac: mac, ip: "10.0.0.5", rt: nil, segmentation: nil,
+                attachments: [
+                    Self.service(
+                        "ipvpn", mac: mac, ip: "10.0.0.5", port: Self.portA, imports: ["64512:7"],
+                        exports: ["64512:7"])
+                ])
+        ])
+        let actions = s.actions()
+        #expect(actions.map(\.attachment.vpnType) == [.ipvpn])
+        #expect(actions.first?.attachment.attachBody["local_port"] == ["linuxif": "tapaaaaaaaa-00"])
     }
 
     @Test("route targets are consolidated per instance across the host's ports (one port's port association)")
@@ -187,7 +208,7 @@ struct AgentStateTests {
             a.first?.body
                 == [
                     "vpn_instance_id": .string("ipvpn_\(Self.net)"), "vpn_type": "ipvpn", "mac_address": .string(mac),
-                    "ip_address": "10.0.0.5", "local_port": ["linuxif": "tapaaaaaaaa-00"],
+                    "ip_address": "10.0.0.5", "local_port": ["evpn": ["id": .string("evpn_\(Self.net)")]],
                 ])
         s = Self.converged(withVPN)
         s.setHostPorts([])

@@ -5,10 +5,11 @@ import Testing
 import Glibc
 #endif
 
-/// End to end with the lab (`scripts/lab`): two compute nodes in network namespaces, a bagpipe-bgp each with the
-/// Linux dataplanes (E-VPN `linux`, IP VPN `linux-vxlan`), our route reflector, and VM namespaces that ping each
-/// other through VXLAN once attached over the REST API, and stop when detached.
-@Suite("Lab: VMs on two nodes ping over E-VPN and IP VPN", .serialized, .timeLimit(.minutes(3)))
+/// End to end with the lab (`scripts/lab`): compute nodes in network namespaces, a bagpipe-bgp each with the Linux
+/// dataplanes (E-VPN `linux`, IP VPN `linux-vxlan`), a route reflector (ours, GoBGP or FRR), and VM namespaces that
+/// ping each other through VXLAN once attached over the REST API (or by the control plane: bagpipe-server and an
+/// agent per node), and stop when detached.
+@Suite("Lab: VMs on several nodes ping over E-VPN and IP VPN", .serialized, .timeLimit(.minutes(3)))
 struct LabTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -62,13 +63,65 @@ struct LabTests {
         return false
     }
 
-    @Test("Attach → ping (E-VPN: ARP suppression and FDB; IP VPN: VRF routes), detach → no ping, down → nothing left")
-    func attachPingDetach() throws {
+    /// Runs a lab command that must succeed; returns its output without the trailing newline.
+    @discardableResult
+    func must(
+        _ name: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws
+        -> String
+    {
+        let r = try lab(name, arguments)
+        try #require(
+            r.status == 0, "lab \(arguments.joined(separator: " ")): \(r.output)", sourceLocation: sourceLocation)
+        return r.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func attach(
+        _ name: String, _ node: Int, _ vm: Int, _ network: String, _ type: String, _ ip: String, rt: String,
+        gateway: String? = nil, mac: String? = nil
+    ) throws {
+        var arguments = ["attach", "\(node)", "\(vm)", "--network", network, "--type", type, "--ip", ip, "--rt", rt]
+        if let gateway { arguments += ["--gateway", gateway] }
+        if let mac { arguments += ["--mac", mac] }
+        let out = try must(name, arguments)
+        #expect(out == "null", "attach \(network) on node \(node) VM \(vm): \(out)")
+    }
+
+    func detach(
+        _ name: String, _ node: Int, _ vm: Int, _ network: String, _ type: String, _ ip: String, mac: String? = nil
+    )
+        throws
+    {
+        var arguments = ["detach", "\(node)", "\(vm)", "--network", network, "--type", type, "--ip", ip]
+        if let mac { arguments += ["--mac", mac] }
+        let out = try must(name, arguments)
+        #expect(out == "null", "detach \(network) on node \(node) VM \(vm): \(out)")
+    }
+
+    /// True when the ping keeps failing for a second (after a withdrawal has had time to reach the kernel).
+    func staysSilent(_ name: String, _ node: Int, _ vm: Int, _ address: String) throws -> Bool {
+        Thread.sleep(forTimeInterval: 0.5)
+        for _ in 0..<2 {
+            if try lab(name, ["ping", "\(node)", "\(vm)", address]).status == 0 { return false }
+        }
+        return true
+    }
+
+    /// The remote entries (`dst`) of a node's FDB.
+    func remoteFDB(_ name: String, _ node: Int) throws -> [String] {
+        try must(name, ["node", "\(node)", "bridge", "fdb", "show"]).split(separator: "\n").map(String.init)
+            .filter { $0.contains(" dst ") }
+    }
+
+    @Test(
+        "Attach → ping (E-VPN: ARP suppression and FDB; IP VPN: VRF routes), detach → no ping, down → nothing left",
+        arguments: ["ours", "gobgp", "frr"])
+    func attachPingDetach(reflector: String) throws {
         guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
         let bin = try #require(Self.productsDirectory, "bagpipe-bgp is not built")
-        let name = "bl\(getpid() % 100_000)"
+        let name = "bl\(getpid() % 100_000)\(reflector.prefix(1))"
         defer { _ = try? lab(name, ["down"]) }
-        let up = try lab(name, ["up", "--nodes", "2", "--vms", "2", "--bin", bin])
+        let up = try lab(name, ["up", "--nodes", "2", "--vms", "2", "--rr", reflector, "--bin", bin])
         try #require(up.status == 0, "\(up.output)")
 
         // E-VPN: one network on both nodes.
@@ -106,5 +159,144 @@ struct LabTests {
         #expect(down.status == 0)
         let namespaces = try String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)
         #expect(!namespaces.contains("/run/netns/\(name)-"))
+    }
+
+    @Test("E-VPN on four nodes: unicast, broadcast through the flood list, MAC move, restart of a node, full cleanup")
+    func fourNodes() throws {
+        guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
+        let bin = try #require(Self.productsDirectory, "bagpipe-bgp is not built")
+        let name = "bm\(getpid() % 100_000)"
+        defer { _ = try? lab(name, ["down"]) }
+        try must(name, ["up", "--nodes", "4", "--vms", "2", "--bin", bin])
+        for node in 1...4 { try attach(name, node, 1, "net1", "evpn", "10.77.0.\(node)/24", rt: "64512:77") }
+        for (from, to) in [(1, 2), (1, 3), (1, 4), (2, 4), (3, 1), (4, 2)] {
+            #expect(try pings(name, from, 1, "10.77.0.\(to)"), "node \(from) → 10.77.0.\(to)")
+        }
+        // Broadcast: the frame reaches every other node through its flood-list entry (type 3 routes).
+        let broadcast = try lab(name, ["vm", "1", "1", "ping", "-b", "-c", "3", "-i", "0.3", "-W", "1", "10.77.0.255"])
+        let responders = Set(
+            broadcast.output.split(separator: "\n").compactMap { line -> String? in
+                guard let r = line.range(of: "bytes from ") else { return nil }
+                return String(line[r.upperBound...].prefix { $0 != ":" })
+            })
+        // (The sender answers its own broadcast too.)
+        #expect(
+            responders.subtracting(["10.77.0.1"]) == ["10.77.0.2", "10.77.0.3", "10.77.0.4"], "\(broadcast.output)")
+        #expect(try remoteFDB(name, 1).filter { $0.hasPrefix("00:00:00:00:00:00") }.count == 3)
+
+        // MAC mobility: the VM of node 1 (02:00:00:00:01:01, 10.77.0.1) moves to node 3 (VM 2 there), then leaves
+        // node 1. Node 3 advertises it with a higher sequence number; node 2's FDB follows.
+        let moved = "02:00:00:00:01:01"
+        try attach(name, 3, 2, "net1", "evpn", "10.77.0.1/24", rt: "64512:77", mac: moved)
+        try detach(name, 1, 1, "net1", "evpn", "10.77.0.1/24")
+        try must(name, ["vm", "1", "1", "ip", "link", "set", "eth0", "down"])
+        #expect(try pings(name, 2, 1, "10.77.0.1"))
+        #expect(try remoteFDB(name, 2).contains { $0.hasPrefix(moved) && $0.contains("dst 10.99.0.13") })
+        #expect(try !remoteFDB(name, 2).contains { $0.hasPrefix(moved) && $0.contains("dst 10.99.0.11") })
+
+        // Restart: node 2's bagpipe-bgp is killed; while it is down node 4's VM leaves. After the restart (and the
+        // replay of node 2's attachment) traffic is back and node 2 keeps nothing of node 4.
+        try must(name, ["restart", "2"])
+        try detach(name, 4, 1, "net1", "evpn", "10.77.0.4/24")
+        #expect(try pings(name, 2, 1, "10.77.0.1"))
+        #expect(try pings(name, 2, 1, "10.77.0.3"))
+        #expect(try pings(name, 3, 1, "10.77.0.2"))
+        let fdb = try remoteFDB(name, 2)
+        #expect(!fdb.contains { $0.contains("10.99.0.14") || $0.hasPrefix("02:00:00:00:04:01") }, "\(fdb)")
+        #expect(fdb.contains { $0.hasPrefix("02:00:00:00:03:01") && $0.contains("dst 10.99.0.13") }, "\(fdb)")
+
+        // Detach everything: no VXLAN device, bridge or remote entry is left on any node.
+        try detach(name, 2, 1, "net1", "evpn", "10.77.0.2/24")
+        try detach(name, 3, 1, "net1", "evpn", "10.77.0.3/24")
+        try detach(name, 3, 2, "net1", "evpn", "10.77.0.1/24", mac: moved)
+        for node in 1...4 {
+            let links = try must(name, ["node", "\(node)", "ip", "-br", "link"])
+            #expect(!links.contains("vxlan--") && !links.contains("evpn---"), "node \(node): \(links)")
+            #expect(try remoteFDB(name, node).isEmpty)
+        }
+    }
+
+    @Test("IP VPN: two VRFs with the same addresses on the same nodes stay apart")
+    func overlappingVRFs() throws {
+        guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
+        let bin = try #require(Self.productsDirectory, "bagpipe-bgp is not built")
+        let name = "bo\(getpid() % 100_000)"
+        defer { _ = try? lab(name, ["down"]) }
+        try must(name, ["up", "--nodes", "2", "--vms", "3", "--bin", bin])
+        // VM 2 of each node in vrfA, VM 3 in vrfB; 10.88.1.2 is in both, on node 1.
+        try attach(name, 1, 2, "vrfA", "ipvpn", "10.88.1.2/24", rt: "64512:91", gateway: "10.88.1.1")
+        try attach(name, 2, 2, "vrfA", "ipvpn", "10.88.2.2/24", rt: "64512:91", gateway: "10.88.2.1")
+        try attach(name, 1, 3, "vrfB", "ipvpn", "10.88.1.2/24", rt: "64512:92", gateway: "10.88.1.1")
+        try attach(name, 2, 3, "vrfB", "ipvpn", "10.88.2.3/24", rt: "64512:92", gateway: "10.88.2.1")
+        #expect(try pings(name, 1, 2, "10.88.2.2"))
+        #expect(try pings(name, 1, 3, "10.88.2.3"))
+        #expect(try pings(name, 2, 2, "10.88.1.2"))
+        #expect(try pings(name, 2, 3, "10.88.1.2"))
+        #expect(try staysSilent(name, 1, 2, "10.88.2.3"))
+        #expect(try staysSilent(name, 1, 3, "10.88.2.2"))
+        // The answer for 10.88.1.2 comes from the VM of the caller's own VRF: without vrfB's, vrfB gets none.
+        try detach(name, 1, 3, "vrfB", "ipvpn", "10.88.1.2/24")
+        #expect(try staysSilent(name, 2, 3, "10.88.1.2"))
+        #expect(try pings(name, 2, 2, "10.88.1.2"))
+    }
+
+    /// Where the control plane's real clients are (scripts/deps.d/server.sh).
+    static let openstackCLI = "/opt/bagpipe-venvs/openstack/bin/openstack"
+
+    @Test("Control plane: openstack CLI → bagpipe-server → bagpipe-agent → bagpipe-bgp → VMs ping (E-VPN, BGPVPN)")
+    func controlPlane() throws {
+        guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
+        let bin = try #require(Self.productsDirectory, "bagpipe-bgp is not built")
+        try #require(FileManager.default.isExecutableFile(atPath: Self.openstackCLI), "run scripts/install-deps")
+        let name = "bc\(getpid() % 100_000)"
+        defer { _ = try? lab(name, ["down"]) }
+        try must(name, ["up", "--nodes", "2", "--vms", "2", "--server", "--bin", bin])
+        @discardableResult func os(_ arguments: String...) throws -> String {
+            try must(name, ["openstack"] + arguments)
+        }
+        func port(_ network: String, _ node: Int, _ vm: Int) throws {
+            let id = try os(
+                "port", "create", "--network", network, "--host", "n\(node)", "p\(node)-\(vm)", "-f", "value", "-c",
+                "id")
+            try must(name, ["plug", "\(node)", "\(vm)", id])
+        }
+
+        // A tenant network is an E-VPN with the route target the server allocated (64512:100, the first).
+        let neta = try os("network", "create", "neta", "-f", "value", "-c", "id")
+        #expect(try os("network", "show", "neta", "-f", "value", "-c", "provider:segmentation_id") == "100")
+        try os(
+            "subnet", "create", "--network", "neta", "--subnet-range", "10.60.1.0/24", "suba", "-f", "value", "-c", "id"
+        )
+        try port("neta", 1, 1)
+        try port("neta", 2, 1)
+        #expect(try pings(name, 1, 1, "10.60.1.3"))
+        let instances = try must(
+            name, ["node", "1", "curl", "-s", "http://127.0.0.1:8082/looking-glass/vpns/instances"])
+        #expect(instances.contains("evpn_\(neta)"), "\(instances)")
+
+        // Two networks joined by a BGPVPN's network associations: their VMs reach each other through the IP VPN.
+        for (net, node) in [("netb", 1), ("netc", 2)] {
+            try os("network", "create", net, "-f", "value", "-c", "id")
+            try os(
+                "subnet", "create", "--network", net, "--subnet-range", "10.61.\(node).0/24", "sub\(net)", "-f",
+                "value", "-c", "id")
+            try port(net, node, 2)
+        }
+        #expect(try staysSilent(name, 1, 2, "10.61.2.2"))
+        try os("bgpvpn", "create", "--route-target", "64512:300", "--name", "vpn1", "-f", "value", "-c", "id")
+        try os("bgpvpn", "network", "association", "create", "vpn1", "netb", "-f", "value", "-c", "id")
+        let assocC = try os("bgpvpn", "network", "association", "create", "vpn1", "netc", "-f", "value", "-c", "id")
+        #expect(try pings(name, 1, 2, "10.61.2.2"))
+        #expect(try pings(name, 2, 2, "10.61.1.2"))
+        // Removing an association removes the reachability.
+        try os("bgpvpn", "network", "association", "delete", assocC, "vpn1")
+        #expect(try staysSilent(name, 1, 2, "10.61.2.2"))
+        try os("bgpvpn", "network", "association", "create", "vpn1", "netc", "-f", "value", "-c", "id")
+        #expect(try pings(name, 1, 2, "10.61.2.2"))
+
+        // bagpipe-bgp restarts on node 2: its agent replays every attachment.
+        try must(name, ["restart", "2"])
+        #expect(try pings(name, 1, 1, "10.60.1.3"))
+        #expect(try pings(name, 1, 2, "10.61.2.2"))
     }
 }
