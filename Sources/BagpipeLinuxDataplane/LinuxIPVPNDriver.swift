@@ -14,8 +14,10 @@ import Glibc
 ///   ARP answer the VM's ARP for its gateway and for any address the table routes elsewhere (§4.7);
 /// * to a remote PE: `<prefix> encap ip id <vni> dst <pe> via <pe> dev <vx> onlink` through one
 ///   collect-metadata VXLAN device per node; several PEs make an ECMP route;
-/// * from the fabric: `ip rule tun_id <vni> lookup <table>` (each port's label is its VNI), then the table's
-///   `<vm>/32 dev <port>` route.
+/// * from the fabric: `ip rule tun_id <label> lookup <label table>` (each port's label is its VNI), whose only
+///   route is `default via <vm> dev <port> onlink`: as the original's MPLS dataplane popped a port's label to the
+///   port, a packet goes to the VM whatever its destination, so a VM that routes (behind prefixes readvertised
+///   through its port, §4.3, or a port association's prefix routes) gets its traffic, and not the VRF's table.
 ///
 /// The inner destination MAC is the one the receiving node gives its VXLAN device, derived from its tunnel
 /// address (``deviceMAC(for:)``): the sender's neighbour entry for `<pe>` on the VXLAN device carries it. A
@@ -65,7 +67,8 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         var ports: [String: Set<PluggedEndpoint>] = [:]
         var portIndexes: [String: Int32] = [:]
         var fromPortRules: Set<String> = []
-        var labels: Set<UInt32> = []
+        /// Label → the port and VM host its label table sends to.
+        var labels: [UInt32: LabelTarget] = [:]
         var routes: [IPPrefix: Set<KernelRequests.TunnelNextHop>] = [:]
         /// Flowspec redirect-to-VRF: classifier → the target VRF's table, one rule per from-port port.
         var classifiers: [TrafficClassifier: UInt32] = [:]
@@ -85,6 +88,15 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         }
         return requests
     }
+
+    struct LabelTarget: Hashable {
+        var deviceIndex: Int32
+        var host: InetAddress
+    }
+
+    /// Label tables start above the VRF tables (`tableBase + 65535`): labels are 20-bit.
+    static let labelTableOffset: UInt32 = 0x10_0000
+    func labelTable(_ label: UInt32) -> UInt32 { tableBase + Self.labelTableOffset + label }
 
     struct PluggedEndpoint: Hashable {
         var mac: MACAddress
@@ -173,18 +185,21 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         ]
     }
 
-    /// Removes what a previous run left: the VXLAN device (its routes go with it), our rules (tables in
-    /// `tableBase...tableBase+65535` at ``rulePriority``) and the bagpipe-protocol routes of those tables.
+    /// Removes what a previous run left: the VXLAN device (its routes go with it), our rules (VRF tables
+    /// `tableBase...tableBase+65535` and label tables, at ``rulePriority``) and the bagpipe-protocol routes of those
+    /// tables.
     public func resetState() throws {
         try netlink.links.deleteIfPresent(.name(deviceName))
         deviceIndex = nil
-        let tables = tableBase...(tableBase + 65535)
+        let vrfTables = tableBase...(tableBase + 65535)
+        let labelTables = labelTable(0)...labelTable(0xF_FFFF)
+        func ours(_ table: UInt32) -> Bool { vrfTables.contains(table) || labelTables.contains(table) }
         let rules = try netlink.rules.rules().filter {
-            [rulePriority, classifierPriority].contains($0.priority ?? 0) && $0.table.map(tables.contains) == true
+            [rulePriority, classifierPriority].contains($0.priority ?? 0) && $0.table.map(ours) == true
         }
         // Deleting by priority + table removes one matching rule (iif, tun_id or redirect) per request.
         try netlink.socket.apply(rules.map { RuleRequest.delete(Rule(priority: $0.priority, table: $0.table)) })
-        let routes = try netlink.routes.routes(protocol: RouteProtocol.bagpipe).filter { tables.contains($0.table) }
+        let routes = try netlink.routes.routes(protocol: RouteProtocol.bagpipe).filter { ours($0.table) }
         let failures = try netlink.socket.executeBatch(routes.map(RouteRequest.delete)).filter { $0.errno != ESRCH }
         if !failures.isEmpty { throw NetlinkError.batch(failures: failures, total: routes.count) }
     }
@@ -263,14 +278,48 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
                             nextHops: [NextHop(gateway: nil, deviceIndex: link.index)])
                     ).request)
             }
-            if vrf.labels.insert(endpoint.label).inserted {
-                requests.append(
-                    KernelRequests.tunnelRule(vni: endpoint.label, table: vrf.table, priority: rulePriority))
-            }
         }
-        try netlink.socket.apply(requests)
         vrf.ports[port, default: []].insert(endpoint)
         vrf.portIndexes[port] = link.index
+        if endpoint.direction.forwardsToPort { requests += labelRequests(endpoint.label, &vrf) }
+        try netlink.socket.apply(requests)
+    }
+
+    /// The rule and the route of a label's table, from the endpoints that now have that label (the first VM host
+    /// of them, in a stable order); none left: both go.
+    private func labelRequests(_ label: UInt32, _ vrf: inout VRFState) -> [NetlinkRequest] {
+        var target: LabelTarget?
+        for port in vrf.ports.keys.sorted() {
+            guard let index = vrf.portIndexes[port] else { continue }
+            let hosts = (vrf.ports[port] ?? []).filter { $0.label == label && $0.direction.forwardsToPort }
+                .compactMap { $0.ip.map { hostPrefix($0).address } }
+                .filter { if case .v4 = $0 { true } else { false } }
+            if let host = hosts.min() {
+                target = LabelTarget(deviceIndex: index, host: host)
+                break
+            }
+        }
+        let current = vrf.labels[label]
+        guard target != current else { return [] }
+        let table = labelTable(label)
+        var requests: [NetlinkRequest] = []
+        if let target {
+            requests.append(
+                NetlinkChange.replace(
+                    Route(
+                        destination: .defaultV4, table: table, protocol: RouteProtocol.bagpipe,
+                        nextHops: [NextHop(gateway: target.host, deviceIndex: target.deviceIndex, onLink: true)])
+                ).request)
+            if current == nil {
+                requests.append(KernelRequests.tunnelRule(vni: label, table: table, priority: rulePriority))
+            }
+            vrf.labels[label] = target
+        } else {
+            requests.append(KernelRequests.tunnelRule(vni: label, table: table, priority: rulePriority, delete: true))
+            requests.append(NetlinkChange.delete(Route(destination: .defaultV4, table: table)).request)
+            vrf.labels[label] = nil
+        }
+        return requests
     }
 
     private func unplug(_ endpoint: PluggedEndpoint, _ port: String, last: Bool, _ vrf: inout VRFState) throws {
@@ -284,13 +333,11 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
                     Neighbor(address: hostPrefix(ip).address, mac: EthernetAddress(endpoint.mac), deviceIndex: index)
                 ).request)
         }
-        let labelInUse = vrf.ports.values.contains { $0.contains { $0.label == endpoint.label } }
-        if !labelInUse, vrf.labels.remove(endpoint.label) != nil {
-            requests.append(
-                KernelRequests.tunnelRule(vni: endpoint.label, table: vrf.table, priority: rulePriority, delete: true))
-        }
         if last || vrf.ports[port]?.isEmpty == true {
             requests += portTeardown(port, index, &vrf)
+        }
+        for label in Set([endpoint.label] + vrf.labels.filter { $0.value.deviceIndex == index }.map(\.key)) {
+            requests += labelRequests(label, &vrf)
         }
         try applyTolerating(requests)
     }
@@ -328,10 +375,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         var vrf = vrf
         var requests: [NetlinkRequest] = []
         for (port, index) in vrf.portIndexes { requests += portTeardown(port, index, &vrf) }
-        for label in vrf.labels {
-            requests.append(
-                KernelRequests.tunnelRule(vni: label, table: vrf.table, priority: rulePriority, delete: true))
-        }
+        for label in vrf.labels.keys { requests += labelRequests(label, &vrf) }
         try applyTolerating(requests)
         for hops in vrf.routes.values { for hop in hops { try release(hop.vtep) } }
         try netlink.routes.flush(table: vrf.table)

@@ -240,6 +240,71 @@ struct LabTests {
         #expect(try pings(name, 2, 2, "10.88.1.2"))
     }
 
+    @Test("IP VPN readvertise: a router VM leaks blue's routes into red and back; exactly that reachability")
+    func readvertise() throws {
+        guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
+        let bin = try #require(Self.productsDirectory, "bagpipe-bgp is not built")
+        let name = "br\(getpid() % 100_000)"
+        defer { _ = try? lab(name, ["down"]) }
+        try must(name, ["up", "--nodes", "2", "--vms", "3", "--bin", bin])
+        try attach(name, 1, 1, "red", "ipvpn", "10.91.1.2/24", rt: "64512:11", gateway: "10.91.1.1")
+        try attach(name, 1, 2, "blue", "ipvpn", "10.92.1.2/24", rt: "64512:12", gateway: "10.92.1.1")
+        try attach(name, 1, 3, "green", "ipvpn", "10.93.1.2/24", rt: "64512:13", gateway: "10.93.1.1")
+        #expect(try staysSilent(name, 1, 1, "10.92.1.2"))
+
+        // The router: VM 1 of node 2, with VM 2's interface as its eth1; a port in each VPN, each readvertising
+        // the other VPN's routes into its own (§4.3), so both directions go through it.
+        for command in [
+            ["vm", "2", "2", "ip", "link", "set", "eth0", "down"],
+            ["vm", "2", "2", "ip", "link", "set", "eth0", "name", "eth1"],
+            ["vm", "2", "2", "ip", "link", "set", "eth1", "netns", "\(name)-n2-vm1"],
+            ["vm", "2", "1", "ip", "link", "set", "eth1", "up"],
+            ["vm", "2", "1", "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"],
+        ] {
+            try must(name, command)
+        }
+        let leakBlue = #"{"readvertise": {"from_rt": ["64512:12"], "to_rt": ["64512:11"]}}"#
+        let leakRed = #"{"readvertise": {"from_rt": ["64512:11"], "to_rt": ["64512:12"]}}"#
+        #expect(
+            try must(
+                name,
+                [
+                    "attach", "2", "1", "--network", "red-leak", "--type", "ipvpn", "--ip", "10.91.2.2/24", "--gateway",
+                    "10.91.2.1", "--rt", "64512:11", "--extra", leakBlue,
+                ]) == "null")
+        #expect(
+            try must(
+                name,
+                [
+                    "attach", "2", "2", "--no-vm", "--network", "blue-leak", "--type", "ipvpn", "--ip", "10.92.2.2/24",
+                    "--gateway", "10.92.2.1", "--rt", "64512:12", "--extra", leakRed,
+                ]) == "null")
+        for command in [
+            ["vm", "2", "1", "ip", "addr", "add", "10.92.2.2/24", "dev", "eth1"],
+            ["vm", "2", "1", "ip", "route", "replace", "10.91.0.0/16", "via", "10.91.2.1", "dev", "eth0"],
+            ["vm", "2", "1", "ip", "route", "replace", "10.92.0.0/16", "via", "10.92.2.1", "dev", "eth1"],
+        ] {
+            try must(name, command)
+        }
+        #expect(try pings(name, 1, 1, "10.92.1.2"))
+        #expect(try pings(name, 1, 2, "10.91.1.2"))
+        // Through the router, not around it: it stops forwarding, the traffic stops.
+        try must(name, ["vm", "2", "1", "sysctl", "-q", "-w", "net.ipv4.ip_forward=0"])
+        #expect(try staysSilent(name, 1, 1, "10.92.1.2"))
+        try must(name, ["vm", "2", "1", "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"])
+        #expect(try pings(name, 1, 1, "10.92.1.2"))
+        // Nothing else leaks: green stays apart from both.
+        #expect(try staysSilent(name, 1, 1, "10.93.1.2"))
+        #expect(try staysSilent(name, 1, 3, "10.92.1.2"))
+        // The red port leaves: blue's routes are no longer leaked into red.
+        #expect(
+            try must(name, ["detach", "2", "1", "--network", "red-leak", "--type", "ipvpn", "--ip", "10.91.2.2/24"])
+                == "null")
+        #expect(try staysSilent(name, 1, 1, "10.92.1.2"))
+        let redTable = try must(name, ["node", "1", "ip", "route", "show", "table", "20001"])
+        #expect(!redTable.contains("10.92."), "\(redTable)")
+    }
+
     /// Where the control plane's real clients are (scripts/deps.d/server.sh).
     static let openstackCLI = "/opt/bagpipe-venvs/openstack/bin/openstack"
 
