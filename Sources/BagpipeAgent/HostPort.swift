@@ -77,14 +77,16 @@ public struct HostPort: Hashable, Sendable {
         var index: [AttachmentKey: Int] = [:]
         let bodies = [networkAttachment()].compactMap({ $0 }) + serviceAttachments
         // A port in an E-VPN is a port of that E-VPN's bridge, where a VRF cannot see its packets: its IP VPN
-        // attachments plug the VRF into the E-VPN instance instead (bagpipe-bgp.md §4.5), and the VMs reach the
+        // attachment plugs the VRF into the E-VPN instance instead (bagpipe-bgp.md §4.5), and the VMs reach the
         // VRF through the instance's gateway port, as the original's OVS agent redirected gateway traffic (§8.3).
+        // An instance has one gateway port: the port association's extra VRFs (prefix and leak routes, bgpvpn-api.md
+        // §5.3) are `to-port` only, and send to the tap itself (the driver's permanent neighbour for the VM).
         let evpnInstance = bodies.first { $0["vpn_type"] == "evpn" }?["vpn_instance_id"]?.stringValue
         for var body in bodies {
             // The server's bookkeeping, not part of bagpipe-bgp's schema; and JSON nulls mean "not given".
             body["bgpvpns"] = nil
             body = body.filter { !$0.value.isNull }
-            if body["vpn_type"] == "ipvpn", let evpnInstance {
+            if body["vpn_type"] == "ipvpn", let evpnInstance, body["direction"]?.stringValue != "to-port" {
                 body["local_port"] = ["evpn": ["id": .string(evpnInstance)]]
             } else {
                 body["local_port"] = ["linuxif": .string(tapName)]

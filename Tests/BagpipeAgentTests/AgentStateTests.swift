@@ -283,6 +283,8 @@ struct AgentStateTests {
         let r = s.desired.values.first { $0.key.vpnInstanceID.contains("portassoc") }
         #expect(r?.importRT == ["1:2"] && r?.attachBody["advertise_subnet"] == true)
         #expect(s.desired.count == 2)
+        // `to-port` only: sent to the tap, as the E-VPN instance's one gateway port is the fixed-IP VRF's.
+        #expect(r?.attachBody["local_port"] == ["linuxif": "tapaaaaaaaa-00"])
     }
 
     @Test("a malformed port is reported and left out; the others are served")
