@@ -73,7 +73,8 @@ public final class DaemonServices: Sendable {
             eventLoopGroup: speaker.eventLoop,
             onServerRunning: { channel in restBound.continuation.yield(channel.localAddress?.port ?? -1) })
         let (apiPort, apiServer) = try await Self.run(
-            rest, restBound, what: "REST API on \(api.host):\(api.port)", logger: logger)
+            rest, restBound, what: "REST API on \(api.host):\(api.port)", logger: logger,
+            executor: EventLoopTaskExecutor(speaker.eventLoop))
         servers.append(apiServer)
         logger.notice("REST API listening on \(api.host):\(apiPort)")
         var metricsPort: Int?
@@ -105,13 +106,14 @@ public final class DaemonServices: Sendable {
     static func run(
         _ app: some ApplicationProtocol,
         _ bound: (stream: AsyncStream<Int>, continuation: AsyncStream<Int>.Continuation),
-        what: String, logger: Logger
+        what: String, logger: Logger, executor: (any TaskExecutor)? = nil
     ) async throws -> (Int, (ServiceGroup, Task<Void, any Error>)) {
         let (stream, continuation) = bound
         // In a service group of its own, so that stopping is a graceful shutdown (open requests finish).
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [], logger: logger))
-        let task = Task {
+        // The server's connection tasks are child tasks: they inherit the executor preference.
+        let task = Task(executorPreference: executor) {
             defer { continuation.finish() }
             try await group.run()
         }
