@@ -183,6 +183,20 @@ struct AgentIntegrationTests {
         }
     }
 
+    /// Runs `body`, then `cleanup` whatever happened: a failed expectation must not leave an HTTP client that was
+    /// not shut down (it traps when released), nor daemons and servers running for the next tests.
+    static func withCleanup(
+        _ body: () async throws -> Void, cleanup: () async -> Void
+    ) async throws {
+        do {
+            try await body()
+        } catch {
+            await cleanup()
+            throw error
+        }
+        await cleanup()
+    }
+
     /// Waits until `condition` holds (the agent works asynchronously).
     static func eventually(
         _ what: String, timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation,
@@ -225,93 +239,95 @@ struct AgentIntegrationTests {
         let agent = Self.agent(server: neutron.base, bagpipeBGP: "http://127.0.0.182:\(apiPort)", host: host)
         let agentTask = Task { await agent.run() }
 
-        // A network (route target 64512:100), a subnet and a port bound to the agent's host.
-        let net = try await neutron.create("/v2.0/networks", "network", ["name": "agent-net"])
-        let netID = try #require(net["id"]?.stringValue)
-        #expect(net["provider:segmentation_id"] == 100)
-        _ = try await neutron.create(
-            "/v2.0/subnets", "subnet", ["network_id": .string(netID), "cidr": "10.0.0.0/24", "ip_version": 4])
-        let port = try await neutron.create(
-            "/v2.0/ports", "port",
-            ["network_id": .string(netID), "binding:host_id": .string(host), "device_owner": "compute:nova"])
-        let portID = try #require(port["id"]?.stringValue)
-        let mac = try #require(port["mac_address"]?.stringValue)
-        let ip = try #require(port["fixed_ips"]?.arrayValue?.first?["ip_address"]?.stringValue)
-        // A port of another host is not ours.
-        _ = try await neutron.create(
-            "/v2.0/ports", "port",
-            ["network_id": .string(netID), "binding:host_id": "elsewhere", "device_owner": "compute:nova"])
+        try await Self.withCleanup {
+            // A network (route target 64512:100), a subnet and a port bound to the agent's host.
+            let net = try await neutron.create("/v2.0/networks", "network", ["name": "agent-net"])
+            let netID = try #require(net["id"]?.stringValue)
+            #expect(net["provider:segmentation_id"] == 100)
+            _ = try await neutron.create(
+                "/v2.0/subnets", "subnet", ["network_id": .string(netID), "cidr": "10.0.0.0/24", "ip_version": 4])
+            let port = try await neutron.create(
+                "/v2.0/ports", "port",
+                ["network_id": .string(netID), "binding:host_id": .string(host), "device_owner": "compute:nova"])
+            let portID = try #require(port["id"]?.stringValue)
+            let mac = try #require(port["mac_address"]?.stringValue)
+            let ip = try #require(port["fixed_ips"]?.arrayValue?.first?["ip_address"]?.stringValue)
+            // A port of another host is not ours.
+            _ = try await neutron.create(
+                "/v2.0/ports", "port",
+                ["network_id": .string(netID), "binding:host_id": "elsewhere", "device_owner": "compute:nova"])
 
-        let evpn = "evpn_\(netID)"
-        let ipvpn = "ipvpn_\(netID)"
-        await Self.eventually("the port's E-VPN attachment") {
-            await daemon.endpoints() == ["\(evpn) \(mac) \(ip)"]
+            let evpn = "evpn_\(netID)"
+            let ipvpn = "ipvpn_\(netID)"
+            await Self.eventually("the port's E-VPN attachment") {
+                await daemon.endpoints() == ["\(evpn) \(mac) \(ip)"]
+            }
+            #expect(await daemon.importTargets(evpn) == ["64512:100"])
+
+            // An L3 BGPVPN associated with the network: the IP VPN attachment appears.
+            let vpn = try await neutron.create(
+                "/v2.0/bgpvpn/bgpvpns", "bgpvpn", ["name": "agent-vpn", "type": "l3", "route_targets": ["64512:77"]])
+            let vpnID = try #require(vpn["id"]?.stringValue)
+            let assoc = try await neutron.create(
+                "/v2.0/bgpvpn/bgpvpns/\(vpnID)/network_associations", "network_association",
+                ["network_id": .string(netID)])
+            let assocID = try #require(assoc["id"]?.stringValue)
+            await Self.eventually("the IP VPN attachment") {
+                await daemon.endpoints() == ["\(evpn) \(mac) \(ip)", "\(ipvpn) \(mac) \(ip)"]
+            }
+            #expect(await daemon.importTargets(ipvpn) == ["64512:77"])
+
+            // Dissociation: the IP VPN attachment goes, the E-VPN one stays.
+            let (deleted, _) = try await neutron.call(
+                .DELETE, "/v2.0/bgpvpn/bgpvpns/\(vpnID)/network_associations/\(assocID)")
+            #expect(deleted == 204)
+            await Self.eventually("the IP VPN detached") { await daemon.endpoints() == ["\(evpn) \(mac) \(ip)"] }
+
+            // bagpipe-bgp restarts (a new /ping value, nothing attached): the agent replays.
+            await daemon.stop()
+            daemon = try await Daemon.start(address: "127.0.0.182", apiPort: apiPort)
+            #expect(await daemon.endpoints().isEmpty)
+            await Self.eventually("the replay after the bagpipe-bgp restart") {
+                await daemon.endpoints() == ["\(evpn) \(mac) \(ip)"]
+            }
+
+            // The server stops; a change is made while it is down (straight into its database); it comes back on the
+            // same address: the agent catches up.
+            await server.stop()
+            try await server.open()
+            #expect(
+                await server.direct(
+                    "POST", "/v2.0/ports",
+                    [
+                        "port": [
+                            "network_id": .string(netID), "binding:host_id": .string(host),
+                            "mac_address": "fa:16:3e:12:34:56",
+                        ]
+                    ])
+                    == 201)
+            try? await Task.sleep(for: .milliseconds(300))
+            try await server.serve()
+            let (listed, ports) = try await neutron.call(.GET, "/v2.0/ports?mac_address=fa:16:3e:12:34:56")
+            #expect(listed == 200)
+            let second = try #require(ports?["ports"]?.arrayValue?.first)
+            let secondIP = try #require(second["fixed_ips"]?.arrayValue?.first?["ip_address"]?.stringValue)
+            await Self.eventually("the port created while the server was down") {
+                await daemon.endpoints() == ["\(evpn) \(mac) \(ip)", "\(evpn) fa:16:3e:12:34:56 \(secondIP)"].sorted()
+            }
+
+            // Both ports deleted: nothing left on bagpipe-bgp.
+            #expect(try await neutron.call(.DELETE, "/v2.0/ports/\(portID)").0 == 204)
+            #expect(try await neutron.call(.DELETE, "/v2.0/ports/\(second["id"]?.stringValue ?? "")").0 == 204)
+            await Self.eventually("everything detached") { await daemon.endpoints().isEmpty }
+            #expect(await daemon.services.vpn.state.instanceCount == 0)
+            #expect(await agent.isConverged)
+        } cleanup: {
+            agentTask.cancel()
+            await agentTask.value
+            try? await client.shutdown()
+            await daemon.stop()
+            await server.stop()
         }
-        #expect(await daemon.importTargets(evpn) == ["64512:100"])
-
-        // An L3 BGPVPN associated with the network: the IP VPN attachment appears.
-        let vpn = try await neutron.create(
-            "/v2.0/bgpvpn/bgpvpns", "bgpvpn", ["name": "agent-vpn", "type": "l3", "route_targets": ["64512:77"]])
-        let vpnID = try #require(vpn["id"]?.stringValue)
-        let assoc = try await neutron.create(
-            "/v2.0/bgpvpn/bgpvpns/\(vpnID)/network_associations", "network_association",
-            ["network_id": .string(netID)])
-        let assocID = try #require(assoc["id"]?.stringValue)
-        await Self.eventually("the IP VPN attachment") {
-            await daemon.endpoints() == ["\(evpn) \(mac) \(ip)", "\(ipvpn) \(mac) \(ip)"]
-        }
-        #expect(await daemon.importTargets(ipvpn) == ["64512:77"])
-
-        // Dissociation: the IP VPN attachment goes, the E-VPN one stays.
-        let (deleted, _) = try await neutron.call(
-            .DELETE, "/v2.0/bgpvpn/bgpvpns/\(vpnID)/network_associations/\(assocID)")
-        #expect(deleted == 204)
-        await Self.eventually("the IP VPN detached") { await daemon.endpoints() == ["\(evpn) \(mac) \(ip)"] }
-
-        // bagpipe-bgp restarts (a new /ping value, nothing attached): the agent replays.
-        await daemon.stop()
-        daemon = try await Daemon.start(address: "127.0.0.182", apiPort: apiPort)
-        #expect(await daemon.endpoints().isEmpty)
-        await Self.eventually("the replay after the bagpipe-bgp restart") {
-            await daemon.endpoints() == ["\(evpn) \(mac) \(ip)"]
-        }
-
-        // The server stops; a change is made while it is down (straight into its database); it comes back on the
-        // same address: the agent catches up.
-        await server.stop()
-        try await server.open()
-        #expect(
-            await server.direct(
-                "POST", "/v2.0/ports",
-                [
-                    "port": [
-                        "network_id": .string(netID), "binding:host_id": .string(host),
-                        "mac_address": "fa:16:3e:12:34:56",
-                    ]
-                ])
-                == 201)
-        try? await Task.sleep(for: .milliseconds(300))
-        try await server.serve()
-        let (listed, ports) = try await neutron.call(.GET, "/v2.0/ports?mac_address=fa:16:3e:12:34:56")
-        #expect(listed == 200)
-        let second = try #require(ports?["ports"]?.arrayValue?.first)
-        let secondIP = try #require(second["fixed_ips"]?.arrayValue?.first?["ip_address"]?.stringValue)
-        await Self.eventually("the port created while the server was down") {
-            await daemon.endpoints() == ["\(evpn) \(mac) \(ip)", "\(evpn) fa:16:3e:12:34:56 \(secondIP)"].sorted()
-        }
-
-        // Both ports deleted: nothing left on bagpipe-bgp.
-        #expect(try await neutron.call(.DELETE, "/v2.0/ports/\(portID)").0 == 204)
-        #expect(try await neutron.call(.DELETE, "/v2.0/ports/\(second["id"]?.stringValue ?? "")").0 == 204)
-        await Self.eventually("everything detached") { await daemon.endpoints().isEmpty }
-        #expect(await daemon.services.vpn.state.instanceCount == 0)
-        #expect(await agent.isConverged)
-
-        agentTask.cancel()
-        await agentTask.value
-        try await client.shutdown()
-        await daemon.stop()
-        await server.stop()
     }
 
     @Test(
@@ -384,52 +400,57 @@ struct AgentIntegrationTests {
         let agent = Self.agent(
             server: neutron.base, bagpipeBGP: "http://127.0.0.186:\(daemon.services.apiPort)", host: host)
         let agentTask = Task { await agent.run() }
+        try await Self.withCleanup {
 
-        let net = try #require(
-            try await neutron.create("/v2.0/networks", "network", ["name": "svc"])["id"]?.stringValue)
-        _ = try await neutron.create(
-            "/v2.0/subnets", "subnet", ["network_id": .string(net), "cidr": "10.8.0.0/24", "ip_version": 4])
-        let port = try await neutron.create(
-            "/v2.0/ports", "port",
-            ["network_id": .string(net), "binding:host_id": .string(host), "device_owner": "compute:nova"])
-        let portID = try #require(port["id"]?.stringValue)
-        let l2 = try #require(
-            try await neutron.create(
-                "/v2.0/bgpvpn/bgpvpns", "bgpvpn",
-                ["name": "l2", "type": "l2", "route_targets": ["64512:42"], "vni": 5042])["id"]?.stringValue)
-        _ = try await neutron.create(
-            "/v2.0/bgpvpn/bgpvpns/\(l2)/network_associations", "network_association", ["network_id": .string(net)])
-        let evpn = "evpn_\(net)"
-        await Self.eventually("the E-VPN with both route targets and the BGPVPN's VNI") {
-            let i = await daemon.services.vpn.state.instances[evpn]
-            return i?.importRouteTargets.map(\.description).sorted() == ["64512:100", "64512:42"] && i?.label == 5042
+            let net = try #require(
+                try await neutron.create("/v2.0/networks", "network", ["name": "svc"])["id"]?.stringValue)
+            _ = try await neutron.create(
+                "/v2.0/subnets", "subnet", ["network_id": .string(net), "cidr": "10.8.0.0/24", "ip_version": 4])
+            let port = try await neutron.create(
+                "/v2.0/ports", "port",
+                ["network_id": .string(net), "binding:host_id": .string(host), "device_owner": "compute:nova"])
+            let portID = try #require(port["id"]?.stringValue)
+            let l2 = try #require(
+                try await neutron.create(
+                    "/v2.0/bgpvpn/bgpvpns", "bgpvpn",
+                    ["name": "l2", "type": "l2", "route_targets": ["64512:42"], "vni": 5042])["id"]?.stringValue)
+            _ = try await neutron.create(
+                "/v2.0/bgpvpn/bgpvpns/\(l2)/network_associations", "network_association", ["network_id": .string(net)])
+            let evpn = "evpn_\(net)"
+            await Self.eventually("the E-VPN with both route targets and the BGPVPN's VNI") {
+                let i = await daemon.services.vpn.state.instances[evpn]
+                return i?.importRouteTargets.map(\.description).sorted() == ["64512:100", "64512:42"]
+                    && i?.label == 5042
+            }
+
+            let l3 = try #require(
+                try await neutron.create(
+                    "/v2.0/bgpvpn/bgpvpns", "bgpvpn", ["name": "l3", "type": "l3", "route_targets": ["64512:43"]])[
+                        "id"]?
+                    .stringValue)
+            let assoc = try await neutron.create(
+                "/v2.0/bgpvpn/bgpvpns/\(l3)/port_associations", "port_association",
+                [
+                    "port_id": .string(portID), "advertise_fixed_ips": false,
+                    "routes": [["type": "prefix", "prefix": "20.1.0.0/16"]],
+                ])
+            let assocID = try #require(assoc["id"]?.stringValue)
+            let vrf = "ipvpn_portassoc_\(assocID)_prefix_20_1_0_0_16"
+            await Self.eventually("the prefix route's VRF") {
+                let i = await daemon.services.vpn.state.instances[vrf]
+                return i?.importRouteTargets.map(\.description) == ["64512:43"] && i?.endpoints.count == 1
+            }
+            // advertise_fixed_ips is false: no fixed-IP VRF.
+            #expect(await daemon.services.vpn.state.instances["ipvpn_\(net)"] == nil)
+
+            #expect(try await neutron.call(.DELETE, "/v2.0/ports/\(portID)").0 == 204)
+            await Self.eventually("everything detached") { await daemon.services.vpn.state.instanceCount == 0 }
+        } cleanup: {
+            agentTask.cancel()
+            await agentTask.value
+            try? await client.shutdown()
+            await daemon.stop()
+            await server.stop()
         }
-
-        let l3 = try #require(
-            try await neutron.create(
-                "/v2.0/bgpvpn/bgpvpns", "bgpvpn", ["name": "l3", "type": "l3", "route_targets": ["64512:43"]])["id"]?
-                .stringValue)
-        let assoc = try await neutron.create(
-            "/v2.0/bgpvpn/bgpvpns/\(l3)/port_associations", "port_association",
-            [
-                "port_id": .string(portID), "advertise_fixed_ips": false,
-                "routes": [["type": "prefix", "prefix": "20.1.0.0/16"]],
-            ])
-        let assocID = try #require(assoc["id"]?.stringValue)
-        let vrf = "ipvpn_portassoc_\(assocID)_prefix_20_1_0_0_16"
-        await Self.eventually("the prefix route's VRF") {
-            let i = await daemon.services.vpn.state.instances[vrf]
-            return i?.importRouteTargets.map(\.description) == ["64512:43"] && i?.endpoints.count == 1
-        }
-        // advertise_fixed_ips is false: no fixed-IP VRF.
-        #expect(await daemon.services.vpn.state.instances["ipvpn_\(net)"] == nil)
-
-        #expect(try await neutron.call(.DELETE, "/v2.0/ports/\(portID)").0 == 204)
-        await Self.eventually("everything detached") { await daemon.services.vpn.state.instanceCount == 0 }
-        agentTask.cancel()
-        await agentTask.value
-        try await client.shutdown()
-        await daemon.stop()
-        await server.stop()
     }
 }
