@@ -132,6 +132,11 @@ struct LabTests {
         }
         #expect(try pings(name, 1, 1, "10.77.0.2"))
         #expect(try pings(name, 2, 1, "10.77.0.1"))
+        // `lab status`: the session, the route from node 2 and the driver's state, as node 1 sees them.
+        let status = try must(name, ["status"])
+        #expect(status.contains("peer 10.99.0.2: Established"), "\(status)")
+        #expect(status.contains("route 02:00:00:00:02:01 10.77.0.2 → 10.99.0.12"), "\(status)")
+        #expect(status.contains("flood_list=10.99.0.12"), "\(status)")
 
         // IP VPN: two subnets of one VRF, routed.
         for (node, ip, gw) in [(1, "10.88.1.2/24", "10.88.1.1"), (2, "10.88.2.2/24", "10.88.2.1")] {
