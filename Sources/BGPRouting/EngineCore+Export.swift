@@ -3,65 +3,74 @@ import BGPWire
 /// Adj-RIB-Out maintenance: which best paths go to which peer, with which attributes (RFC 4271 §9.1.3, RFC 4456
 /// §6, RFC 4684 §4).
 extension EngineCore {
-    /// Brings peer `slot`'s Adj-RIB-Out entry for `net` in line with the current best path.
+    /// Brings group `g`'s entry for `net` in line with the current best path. `priorPeer` is the peer the best path
+    /// came from before the change being applied (-1 for none), `resend` asks for the route to go out again.
     @inline(__always)
-    mutating func exportNet<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ net: Int32, to slot: Int, resend: Bool) {
+    mutating func exportNet<K: FamilyKey>(
+        _ rib: inout FamilyRIB<K>, _ net: Int32, group g: Int, priorPeer: Int32, resend: Bool
+    ) {
         let best = rib.nets[Int(net)].best
-        let desired = best >= 0 ? exportValue(rib.family, rib.paths[best], to: slot) : 0
-        setAdjOut(&rib, net, slot, desired, resend: resend)
+        var desired: UInt32 = 0
+        var peer: Int32 = -1
+        if best >= 0 {
+            let path = rib.paths[best]
+            desired = exportValue(rib.family, path, to: rib.groups[g].policy)
+            peer = path.source.peerSlot.map(Int32.init) ?? -1
+        }
+        setAdjOut(&rib, net, g, desired, resend: resend, priorPeer: priorPeer, sourceChanged: peer != priorPeer)
     }
 
     /// Sets the entry to `desired` (handle + 1, or 0), which brings one reference with it.
     @inline(__always)
     mutating func setAdjOut<K: FamilyKey>(
-        _ rib: inout FamilyRIB<K>, _ net: Int32, _ slot: Int, _ desired: UInt32, resend: Bool
+        _ rib: inout FamilyRIB<K>, _ net: Int32, _ g: Int, _ desired: UInt32, resend: Bool, priorPeer: Int32,
+        sourceChanged: Bool
     ) {
-        if rib.adjOut[slot].entries.count <= Int(net) {
+        if rib.groups[g].entries.count <= Int(net) {
             // A quarter more at a time, so that new keys do not extend it one slot at a time, and at most a quarter
-            // of it is slack (4 octets per key and peer).
-            let count = rib.adjOut[slot].entries.count
-            rib.adjOut[slot].entries.append(
+            // of it is slack (4 octets per key and group).
+            let count = rib.groups[g].entries.count
+            rib.groups[g].entries.append(
                 contentsOf: repeatElement(0, count: max(Int(net) + 1, rib.nets.count, count + count / 4 + 64) - count))
         }
-        let raw = rib.adjOut[slot].entries[Int(net)]
+        let raw = rib.groups[g].entries[Int(net)]
         let current = raw & AdjRIBOut.valueMask
         let resend = resend && desired != 0
-        if current == desired && !resend {
+        // The same entry from another member's route is still a change for the two members concerned.
+        if current == desired && !resend && (desired == 0 || !sourceChanged) {
             if desired != 0 { attributes.release(AttributeTable.Handle(desired - 1)) }
             return
         }
         if raw & AdjRIBOut.dirtyBit == 0 {
             // The first change in this event: the record keeps the reference to what is on the wire.
-            rib.adjOut[slot].dirty.append(AdjRIBOut.Dirty(net: net, prior: current))
-            if rib.adjOut[slot].dirty.count == 1 { markPending(slot) }
+            rib.groups[g].dirty.append(
+                AdjRIBOut.Dirty(net: net, prior: current, priorPeer: current == 0 ? -1 : priorPeer))
+            hasDirtyGroups = true
         } else if current != 0 {
             attributes.release(AttributeTable.Handle(current - 1))
         }
         var value = desired | AdjRIBOut.dirtyBit
         if resend || raw & AdjRIBOut.resendBit != 0 { value |= AdjRIBOut.resendBit }
-        rib.adjOut[slot].entries[Int(net)] = value
+        rib.groups[g].entries[Int(net)] = value
     }
 
-    /// The attributes `path` is sent to peer `slot` with, as handle + 1 holding one reference; 0 when it is not
-    /// sent.
+    /// The attributes `path` is sent with to the peers of `policy`, as handle + 1 holding one reference; 0 when it
+    /// is not sent. The peer the path came from gets nothing whatever this says (``AdjRIBOut``).
     @inline(__always)
-    mutating func exportValue<P>(_ family: AddressFamily, _ path: StoredPath<P>, to slot: Int) -> UInt32 {
-        guard let target = peers[slot], target.isUp else { return 0 }
+    mutating func exportValue<P>(_ family: AddressFamily, _ path: StoredPath<P>, to policy: ExportPolicy) -> UInt32 {
         let source = path.source
-        // Never back to the peer it came from.
-        if source.peerSlot == slot { return 0 }
         let summary = attributes.summary(path.attributes)
-        let toExternal = !target.info.isInternal
+        let toExternal = !policy.isInternal
         // RFC 1997: NO_ADVERTISE to no peer, NO_EXPORT (and NO_EXPORT_SUBCONFED) to no external peer.
         if summary.noAdvertise || (toExternal && summary.noExport) { return 0 }
         let transform: OutboundTransform
         if toExternal {
-            transform = .external(nextHop: target.info.nextHopSelf, keepMED: !source.isPeer)
+            transform = .external(nextHop: policy.nextHopSelf, keepMED: !source.isPeer)
         } else if let from = source.peerSlot, let origin = peers[from], origin.info.isInternal {
             // RFC 4271 §9.2: routes from internal peers are not sent to internal peers, unless we reflect
             // (RFC 4456 §6): from a client to everyone, from a non-client to clients only.
             guard configuration.isRouteReflector,
-                origin.info.isRouteReflectorClient || target.info.isRouteReflectorClient
+                origin.info.isRouteReflectorClient || policy.isRouteReflectorClient
             else { return 0 }
             transform = .reflect(originator: origin.info.routerID)
         } else {
@@ -69,11 +78,7 @@ extension EngineCore {
         }
         // RFC 4684 §4: a VPN route goes to an RT Constraint peer only if one of its route targets matches a
         // membership route the peer sent. Peers without the capability get everything.
-        if target.info.routeTargetConstraint, configuration.rtcFamilies.contains(family),
-            !target.membership.admits(summary.routeTargets)
-        {
-            return 0
-        }
+        if let membership = policy.membership, !membership.admits(summary.routeTargets) { return 0 }
         return transformed(path.attributes, transform) + 1
     }
 
@@ -110,23 +115,101 @@ extension EngineCore {
         }
     }
 
-    /// Re-evaluates every key of the table for peer `slot`: the initial dump, and the changes when the peer's RT
-    /// membership grows or shrinks.
+    /// Brings what peer `slot` is sent in line with its current policy: when it starts getting the family (the
+    /// initial dump), and when its RT membership or session changed. The peer gets a group of its own for this
+    /// event, copied from the group it was in (what it was sent) or empty (nothing sent yet), which is then
+    /// re-evaluated for every key: the changes are its UPDATEs alone. At the end of the event it joins a group with
+    /// the same policy if there is one (``mergeGroups(_:)``).
     mutating func reconcilePeer<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ slot: Int) {
-        rib.ensureAdjOut(slot)
+        let policy = exportPolicy(rib.family, slot)
+        var g = rib.group(of: slot)
+        if g >= 0, rib.groups[g].members.count > 1 {
+            let copy = copyGroup(&rib, g)
+            rib.groups[g].members.removeAll { $0 == slot }
+            g = copy
+            rib.groups[g].members = [slot]
+            rib.setGroup(slot, g)
+        } else if g < 0 {
+            g = newGroup(&rib, policy)
+            rib.groups[g].members = [slot]
+            rib.setGroup(slot, g)
+        }
+        rib.groups[g].policy = policy
+        rib.refreshExportGroups()
+        rib.needsMerge = true
+        needsGroupMerge = true
         for i in rib.nets.indices where rib.nets[i].best >= 0 {
-            exportNet(&rib, Int32(i), to: slot, resend: false)
+            let source = rib.paths[rib.nets[i].best].source.peerSlot.map(Int32.init) ?? -1
+            exportNet(&rib, Int32(i), group: g, priorPeer: source, resend: false)
         }
     }
 
-    /// Forgets what was sent to peer `slot` (its session is gone), dropping the references.
-    mutating func dropAdjOut<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ slot: Int) {
-        guard slot < rib.adjOut.count else { return }
-        let out = rib.adjOut[slot]
-        rib.adjOut[slot] = AdjRIBOut()
+    /// A free group slot, or a new one, with `policy` and nothing sent.
+    mutating func newGroup<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ policy: ExportPolicy) -> Int {
+        if let free = rib.groups.firstIndex(where: { $0.members.isEmpty }) {
+            rib.groups[free] = AdjRIBOut(policy: policy)
+            return free
+        }
+        rib.groups.append(AdjRIBOut(policy: policy))
+        return rib.groups.count - 1
+    }
+
+    /// A new group, without members, holding what group `g` holds (pending changes included), with its own
+    /// references.
+    mutating func copyGroup<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ g: Int) -> Int {
+        let n = newGroup(&rib, rib.groups[g].policy)
+        var copy = rib.groups[g]
+        copy.members = []
+        for raw in copy.entries where raw & AdjRIBOut.valueMask != 0 {
+            attributes.retain(AttributeTable.Handle((raw & AdjRIBOut.valueMask) - 1))
+        }
+        for d in copy.dirty where d.prior != 0 { attributes.retain(AttributeTable.Handle(d.prior - 1)) }
+        rib.groups[n] = copy
+        return n
+    }
+
+    /// Peer `slot` no longer gets this family (its session is gone, or the family is held back): it leaves its
+    /// group, and a group left empty is forgotten, dropping its references.
+    mutating func leaveGroup<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ slot: Int) {
+        let g = rib.group(of: slot)
+        guard g >= 0 else { return }
+        rib.groupOf[slot] = -1
+        rib.groups[g].members.removeAll { $0 == slot }
+        if rib.groups[g].members.isEmpty { clearGroup(&rib, g) }
+        rib.refreshExportGroups()
+    }
+
+    mutating func clearGroup<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ g: Int) {
+        let out = rib.groups[g]
+        rib.groups[g] = AdjRIBOut(policy: out.policy)
         for raw in out.entries where raw & AdjRIBOut.valueMask != 0 {
             attributes.release(AttributeTable.Handle((raw & AdjRIBOut.valueMask) - 1))
         }
         for d in out.dirty where d.prior != 0 { attributes.release(AttributeTable.Handle(d.prior - 1)) }
+    }
+
+    /// Joins groups with equal policies, once their UPDATEs are built. Their entries are then equal: both are the
+    /// export of the same best paths under the same policy, and attribute sets are interned.
+    mutating func mergeGroups<K: FamilyKey>(_ rib: inout FamilyRIB<K>) {
+        guard rib.needsMerge else { return }
+        rib.needsMerge = false
+        let active = rib.exportGroups
+        for (i, a) in active.enumerated() where !rib.groups[a].members.isEmpty {
+            for b in active[(i + 1)...] where !rib.groups[b].members.isEmpty {
+                guard rib.groups[a].policy == rib.groups[b].policy else { continue }
+                assert(Self.sameEntries(rib.groups[a].entries, rib.groups[b].entries), "groups diverged")
+                for slot in rib.groups[b].members { rib.setGroup(slot, a) }
+                rib.groups[a].members = (rib.groups[a].members + rib.groups[b].members).sorted()
+                rib.groups[b].members = []
+                clearGroup(&rib, b)
+            }
+        }
+        rib.refreshExportGroups()
+    }
+
+    /// Equal up to the shorter one, zero past it (arrays grow as keys are set).
+    static func sameEntries(_ a: [UInt32], _ b: [UInt32]) -> Bool {
+        let n = min(a.count, b.count)
+        return a[..<n] == b[..<n] && a[n...].allSatisfy { $0 == 0 } && b[n...].allSatisfy { $0 == 0 }
     }
 }

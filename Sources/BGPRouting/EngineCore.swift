@@ -63,9 +63,12 @@ struct EngineCore: Sendable {
     var deliveryOrder: [Int] = []
     var endOfRIBPending: [Int: [AddressFamily]] = [:]
     var membershipChangedPeers: [Int] = []
-    /// Peers with Adj-RIB-Out changes to send, so that the end of an event visits only those.
-    var pendingPeers: [Int] = []
-    var isPeerPending: [Bool] = []
+    /// UPDATEs built for this event, by peer slot, in family order.
+    var outbound: [Int: [UpdateMessage]] = [:]
+    /// Some update group has changes recorded in this event.
+    var hasDirtyGroups = false
+    /// Some peer got a group of its own in this event (``reconcilePeer(_:_:)``): merge at its end.
+    var needsGroupMerge = false
     /// Some table has keys left without paths, to free at the end of the event.
     var hasEmptied = false
     /// Per family, the last drain of this event (``DrainMemo``); emptied when the event ends.
@@ -75,7 +78,6 @@ struct EngineCore: Sendable {
 
     func newRIB<K: FamilyKey>(_ family: AddressFamily) -> FamilyRIB<K> {
         var rib = FamilyRIB<K>(family: family)
-        rib.exportTargets = exportTargets(family)
         rib.hasSubscribers = familySubscriptionCounts[family, default: 0] > 0
         return rib
     }
@@ -101,14 +103,6 @@ struct EngineCore: Sendable {
 
     mutating func countPath(_ source: SourceRef, _ delta: Int) {
         if let slot = source.peerSlot { peers[slot]!.pathCount += delta }
-    }
-
-    mutating func markPending(_ slot: Int) {
-        while isPeerPending.count <= slot { isPeerPending.append(false) }
-        if !isPeerPending[slot] {
-            isPeerPending[slot] = true
-            pendingPeers.append(slot)
-        }
     }
 
     mutating func membershipChanged(_ slot: Int) {
@@ -228,7 +222,8 @@ extension EngineCore {
         let after = snapshot(rib, net)
         if before != after {
             let payloadChanged = before != nil && after != nil && before!.payload != after!.payload
-            for slot in rib.exportTargets { exportNet(&rib, net, to: slot, resend: payloadChanged) }
+            let priorPeer = before?.source.peerSlot.map(Int32.init) ?? -1
+            for g in rib.exportGroups { exportNet(&rib, net, group: g, priorPeer: priorPeer, resend: payloadChanged) }
         }
         if rib.hasSubscribers { reconcileSubscribers(&rib, net, removed: removed) }
         if rib.nets[Int(net)].head == -1 {

@@ -5,21 +5,26 @@ import BGPWire
 /// Adj-RIBs-Out) and what was delivered to each VPN instance.
 ///
 /// Everything is indexed by the key's slot number from ``KeyIndex``: per key, a 16-octet VPN-IPv4 key, 12 octets of
-/// ``Net``, about 7 of hash index, a 32-octet path and 4 octets per peer it was sent to.
+/// ``Net``, about 7 of hash index, a 32-octet path and 4 octets per update group (peers with the same
+/// ``ExportPolicy``; a route reflector's clients are one group).
 struct FamilyRIB<K: FamilyKey>: Sendable {
     let family: AddressFamily
     var index = KeyIndex<K>()
     var nets: [RIBNet] = []
     var paths = PathPool<K.Payload>()
-    /// By peer slot.
-    var adjOut: [AdjRIBOut] = []
+    /// Update groups, by group index; a group without members is free for reuse.
+    var groups: [AdjRIBOut] = []
+    /// By peer slot: the index of the peer's group, or -1 while the peer does not get this family.
+    var groupOf: [Int32] = []
+    /// Groups with members, ascending: the ones every best path change goes to.
+    var exportGroups: [Int] = []
+    /// A group was made or changed policy during this event: groups with equal policies are merged at its end.
+    var needsMerge = false
     /// By subscriber slot: key slot → what was delivered.
     var delivered: [Int: [Int32: BestPath]] = [:]
     /// Slots whose last path went during this event; freed after the UPDATEs are built (withdrawals still need
     /// the keys).
     var emptied: [Int32] = []
-    /// Peers that get this family now: up, negotiated, not held back for RT membership.
-    var exportTargets: [Int] = []
     /// Whether any VPN instance subscribes to a route target of this family.
     var hasSubscribers = false
 
@@ -56,8 +61,17 @@ struct FamilyRIB<K: FamilyKey>: Sendable {
         return out
     }
 
-    mutating func ensureAdjOut(_ peer: Int) {
-        while adjOut.count <= peer { adjOut.append(AdjRIBOut()) }
+    /// The group of peer `slot`, or -1.
+    @inline(__always)
+    func group(of slot: Int) -> Int { slot < groupOf.count ? Int(groupOf[slot]) : -1 }
+
+    mutating func setGroup(_ slot: Int, _ group: Int) {
+        while groupOf.count <= slot { groupOf.append(-1) }
+        groupOf[slot] = Int32(group)
+    }
+
+    mutating func refreshExportGroups() {
+        exportGroups = groups.indices.filter { !groups[$0].members.isEmpty }
     }
 
     /// Frees the slots that are still empty; called once UPDATEs are built.
@@ -72,7 +86,9 @@ struct FamilyRIB<K: FamilyKey>: Sendable {
 
     var approximateBytes: Int {
         var bytes = index.approximateBytes + nets.capacity * MemoryLayout<RIBNet>.stride + paths.approximateBytes
-        for out in adjOut { bytes += out.entries.capacity * 4 + out.dirty.capacity * 8 }
+        for out in groups {
+            bytes += out.entries.capacity * 4 + out.dirty.capacity * MemoryLayout<AdjRIBOut.Dirty>.stride
+        }
         for d in delivered.values { bytes += d.capacity * 64 }
         return bytes
     }
@@ -87,18 +103,32 @@ struct RIBNet: Sendable {
     static let freed: Int32 = -2
 }
 
-/// What was last sent to one peer for each key of one family: the outbound attribute set's handle + 1, or 0.
+/// What was last sent to the peers of one update group for each key of one family: the outbound attribute set's
+/// handle + 1, or 0. Each entry holds one reference on its set.
 ///
-/// Changes made during one event are recorded in ``dirty`` with the value that was on the wire before, so that
-/// UPDATEs carry only the net difference: a key announced and withdrawn again within one event sends nothing.
+/// A member was sent the entry unless the key's best path came from that member (RFC 4271 §9.2: never back to its
+/// source), in which case it was sent nothing: the one per-peer difference, read from the Loc-RIB instead of kept
+/// per peer. So an entry always belongs to the key's current best path, and a change of best path from one
+/// member's route to another's is a change for those two members even when the entry stays the same.
+///
+/// Changes made during one event are recorded in ``dirty`` with the value that was on the wire before and the peer
+/// the best path came from then, so that UPDATEs carry only the net difference: a key announced and withdrawn again
+/// within one event sends nothing.
 struct AdjRIBOut: Sendable {
+    var policy: ExportPolicy
+    /// Peer slots, ascending.
+    var members: [Int] = []
     var entries: [UInt32] = []
     var dirty: [Dirty] = []
+
+    init(policy: ExportPolicy) { self.policy = policy }
 
     struct Dirty: Sendable {
         var net: Int32
         /// The entry before this event; the record holds its reference until the UPDATEs are built.
         var prior: UInt32
+        /// The peer slot the best path came from before this event (the member that was sent nothing), or -1.
+        var priorPeer: Int32
     }
 
     static let dirtyBit: UInt32 = 1 << 31

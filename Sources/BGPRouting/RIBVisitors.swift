@@ -61,7 +61,7 @@ struct DropPeerVisitor: RIBVisitor {
     var retaining: Set<AddressFamily>
 
     mutating func visit<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ core: inout EngineCore) {
-        core.dropAdjOut(&rib, slot)
+        core.leaveGroup(&rib, slot)
         let source = SourceRef.peer(slot)
         let keep = retaining.contains(rib.family)
         for i in rib.nets.indices where rib.nets[i].head >= 0 {
@@ -106,8 +106,12 @@ struct StaleVisitor: RIBVisitor {
 
 struct RefreshTargetsVisitor: RIBVisitor {
     mutating func visit<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ core: inout EngineCore) {
-        rib.exportTargets = core.exportTargets(rib.family)
-        for slot in rib.exportTargets { rib.ensureAdjOut(slot) }
+        // Peers that no longer get the family leave their group; those that start getting it join through
+        // ``ReconcilePeerVisitor``.
+        let targets = Set(core.exportTargets(rib.family))
+        for g in rib.exportGroups {
+            for slot in rib.groups[g].members where !targets.contains(slot) { core.leaveGroup(&rib, slot) }
+        }
         rib.hasSubscribers = core.familySubscriptionCounts[rib.family, default: 0] > 0
     }
 }
@@ -127,14 +131,17 @@ struct ReconcileDeliveredVisitor: RIBVisitor {
     }
 }
 
+/// The UPDATEs of the event for every update group, into ``EngineCore/outbound``.
 struct DrainVisitor: RIBVisitor {
-    var slot: Int
-    var peer: PeerInfo
-    var messages: [UpdateMessage] = []
     mutating func visit<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ core: inout EngineCore) {
-        let drained = core.drain(&rib, slot, peer)
-        // Assigned rather than appended when alone, so that peers sharing a drain share the array too.
-        if messages.isEmpty { messages = drained } else { messages += drained }
+        core.drainGroups(&rib)
+    }
+}
+
+/// Joins update groups with equal policies once the event's UPDATEs are built.
+struct MergeGroupsVisitor: RIBVisitor {
+    mutating func visit<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ core: inout EngineCore) {
+        core.mergeGroups(&rib)
     }
 }
 
@@ -143,8 +150,7 @@ struct RefreshVisitor: RIBVisitor {
     var peer: PeerInfo
     var messages: [UpdateMessage] = []
     mutating func visit<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ core: inout EngineCore) {
-        core.markForResend(&rib, slot)
-        messages = core.drain(&rib, slot, peer)
+        messages = core.refresh(&rib, slot, peer)
     }
 }
 

@@ -5,7 +5,7 @@
 /// membership table: two peers announcing the same membership route both need the VPN routes, and using the
 /// best path instead is how a reflector ends up starving one of them (bgp-anchors §4, GoBGP issues 1630, 1647).
 /// Counts make removal exact when several membership routes (different origin ASes, say) name the same target.
-struct RTCMembership: Sendable {
+struct RTCMembership: Equatable, Sendable {
     /// A route target prefix: the RT bits of a membership NLRI (its length minus the 32 bits of origin AS).
     struct Prefix: Hashable, Sendable {
         /// The extended community with the bits past the prefix zero.

@@ -138,10 +138,14 @@ private struct TableReader: RIBReader {
                     routes.append(core.route(rib, net, p))
                 }
             case .adjOut(let slot):
-                guard slot < rib.adjOut.count else { return }
-                let value = rib.adjOut[slot].value(net)
+                // The group's entry, except for routes that came from the peer itself (``AdjRIBOut``).
+                let g = rib.group(of: slot)
+                guard g >= 0 else { return }
+                let value = rib.groups[g].value(net)
                 let b = rib.nets[i].best
-                if value != 0, b >= 0 { routes.append(core.route(rib, net, b, attributes: value - 1)) }
+                if value != 0, b >= 0, rib.paths[b].source.peerSlot != slot {
+                    routes.append(core.route(rib, net, b, attributes: value - 1))
+                }
             }
         }
     }

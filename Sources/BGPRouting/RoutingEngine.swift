@@ -408,21 +408,28 @@ public struct RoutingEngine: Sendable {
         }
         core.deliveries = [:]
         core.deliveryOrder = []
-        let slots = Set(core.pendingPeers).union(core.endOfRIBPending.keys).sorted()
-        for slot in core.pendingPeers { core.isPeerPending[slot] = false }
-        core.pendingPeers = []
-        for slot in slots {
-            guard let peer = core.peers[slot], peer.isUp else { continue }
-            var drain = DrainVisitor(slot: slot, peer: peer.info)
+        if core.hasDirtyGroups {
+            core.hasDirtyGroups = false
+            var drain = DrainVisitor()
             ribs.visitAll(&drain, &core)
-            if !drain.messages.isEmpty {
-                core.statistics.updatesSent += drain.messages.count
-                out.append(.sendUpdates(peer.info.id, drain.messages))
+        }
+        let outbound = core.outbound
+        core.outbound = [:]
+        for slot in Set(outbound.keys).union(core.endOfRIBPending.keys).sorted() {
+            guard let peer = core.peers[slot], peer.isUp else { continue }
+            if let messages = outbound[slot], !messages.isEmpty {
+                core.statistics.updatesSent += messages.count
+                out.append(.sendUpdates(peer.info.id, messages))
             }
             for family in core.endOfRIBPending[slot] ?? [] { out.append(.sendEndOfRIB(peer.info.id, family)) }
         }
         core.endOfRIBPending = [:]
         core.drainMemo = [:]
+        if core.needsGroupMerge {
+            core.needsGroupMerge = false
+            var merge = MergeGroupsVisitor()
+            ribs.visitAll(&merge, &core)
+        }
         if core.hasEmptied {
             core.hasEmptied = false
             var free = FreeEmptiedVisitor()

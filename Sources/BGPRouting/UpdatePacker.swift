@@ -110,9 +110,9 @@ enum UpdatePacker {
     }
 }
 
-/// What one peer's drain of one family produced, kept for the rest of the event: a route reflector's clients
-/// usually get the same changes, so the next peer with the same changes and the same encoding shares the messages
-/// (built once here, encoded once by the speaker) instead of building its own.
+/// The last UPDATEs built for one family in this event, kept for the rest of it: the members of an update group
+/// that are not the source of any change get the same changes, so the next member with the same changes and the
+/// same encoding shares the messages (built once here, encoded once by the speaker) instead of building its own.
 struct DrainMemo {
     /// What the messages depend on besides the changes.
     struct Encoding: Hashable {
@@ -126,35 +126,108 @@ struct DrainMemo {
 }
 
 extension EngineCore {
-    /// The UPDATEs for what changed in peer `slot`'s Adj-RIB-Out of this family since the last call; the records
-    /// are cleared and the references they held dropped.
-    mutating func drain<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ slot: Int, _ peer: PeerInfo) -> [UpdateMessage] {
-        guard slot < rib.adjOut.count, !rib.adjOut[slot].dirty.isEmpty else { return [] }
-        let dirty = rib.adjOut[slot].dirty
-        rib.adjOut[slot].dirty.removeAll(keepingCapacity: true)
-        // Pass 1: settle the records and note what goes on the wire. The handles in the signature stay referenced
-        // by the entries, so none is freed and reused before the messages are built.
+    /// Builds the UPDATEs for what changed in every update group of this family since the last call, per member,
+    /// into ``outbound``; the records are cleared and the references they held dropped.
+    mutating func drainGroups<K: FamilyKey>(_ rib: inout FamilyRIB<K>) {
+        for g in rib.exportGroups where !rib.groups[g].dirty.isEmpty { drain(&rib, g) }
+    }
+
+    /// One change of one group's entry in this event, settled.
+    private struct Change {
+        var net: Int32
+        var prior: UInt32
+        var priorPeer: Int32
+        var final: UInt32
+        var finalPeer: Int32
+        var resend: Bool
+    }
+
+    private mutating func drain<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ g: Int) {
+        let dirty = rib.groups[g].dirty
+        rib.groups[g].dirty.removeAll(keepingCapacity: true)
+        let members = rib.groups[g].members
+        // Pass 1: settle the records, and note what goes on the wire to a member that is neither the source of
+        // the prior best path nor of the final one (most members). Members that are one of those get their own
+        // list below. The handles in the lists stay referenced by the entries, so none is freed and reused before
+        // the messages are built.
         var signature: [UInt64] = []
         signature.reserveCapacity(dirty.count)
+        var changes: [Change] = []
+        var involved: [Int] = []
         for d in dirty {
             let net = Int(d.net)
-            let raw = rib.adjOut[slot].entries[net]
+            let raw = rib.groups[g].entries[net]
             let final = raw & AdjRIBOut.valueMask
-            rib.adjOut[slot].entries[net] = final
-            if final != 0, final != d.prior || raw & AdjRIBOut.resendBit != 0 {
-                signature.append(UInt64(UInt32(bitPattern: d.net)) << 32 | UInt64(final))
-            } else if final == 0, d.prior != 0 {
-                signature.append(UInt64(UInt32(bitPattern: d.net)) << 32)
+            rib.groups[g].entries[net] = final
+            let resend = raw & AdjRIBOut.resendBit != 0
+            var finalPeer: Int32 = -1
+            if final != 0, let slot = rib.paths[rib.nets[net].best].source.peerSlot { finalPeer = Int32(slot) }
+            let change = Change(
+                net: d.net, prior: d.prior, priorPeer: d.priorPeer, final: final, finalPeer: finalPeer, resend: resend)
+            if let entry = Self.wireChange(change, for: Self.noMember) { signature.append(entry) }
+            changes.append(change)
+            if d.priorPeer >= 0, rib.group(of: Int(d.priorPeer)) == g, !involved.contains(Int(d.priorPeer)) {
+                involved.append(Int(d.priorPeer))
+            }
+            if finalPeer >= 0, rib.group(of: Int(finalPeer)) == g, !involved.contains(Int(finalPeer)) {
+                involved.append(Int(finalPeer))
             }
             if d.prior != 0 { attributes.release(AttributeTable.Handle(d.prior - 1)) }
         }
-        guard !signature.isEmpty else { return [] }
+        for slot in members {
+            guard let peer = peers[slot] else { continue }
+            var own = signature
+            if involved.contains(slot) {
+                own = changes.compactMap { Self.wireChange($0, for: Int32(slot)) }
+            }
+            guard !own.isEmpty else { continue }
+            let messages = memoizedMessages(&rib, own, peer.info)
+            // Assigned rather than appended when alone, so that peers sharing a drain share the array too.
+            if let existing = outbound[slot] {
+                outbound[slot] = existing + messages
+            } else {
+                outbound[slot] = messages
+            }
+        }
+    }
+
+    /// A slot that is no peer's: the list for members that are not the source of the change (-1 is "no peer" in
+    /// the records, which must not match).
+    private static let noMember = Int32.min
+
+    /// What `change` puts on the wire to member `slot`: `net << 32 | handle + 1` for an announcement, `net << 32`
+    /// for a withdrawal, nil for nothing. The member the best path came from was sent nothing for it.
+    @inline(__always)
+    private static func wireChange(_ c: Change, for slot: Int32) -> UInt64? {
+        let prior = c.priorPeer == slot ? 0 : c.prior
+        let final = c.finalPeer == slot ? 0 : c.final
+        if final != 0, final != prior || c.resend {
+            return UInt64(UInt32(bitPattern: c.net)) << 32 | UInt64(final)
+        } else if final == 0, prior != 0 {
+            return UInt64(UInt32(bitPattern: c.net)) << 32
+        }
+        return nil
+    }
+
+    /// The UPDATEs for `signature`, shared with the last peer of this family and event that had the same changes
+    /// and encoding.
+    mutating func memoizedMessages<K: FamilyKey>(
+        _ rib: inout FamilyRIB<K>, _ signature: [UInt64], _ peer: PeerInfo
+    ) -> [UpdateMessage] {
         let encoding = DrainMemo.Encoding(
             fourOctetAS: peer.fourOctetAS, maximumMessageLength: peer.maximumMessageLength)
         if let memo = drainMemo[rib.family], memo.encoding == encoding, memo.signature == signature {
             return memo.messages
         }
-        // Pass 2: the wire forms, withdrawals first, announcements grouped by outbound attribute set.
+        let messages = buildMessages(rib, signature, peer)
+        drainMemo[rib.family] = DrainMemo(encoding: encoding, signature: signature, messages: messages)
+        return messages
+    }
+
+    /// Pass 2: the wire forms, withdrawals first, announcements grouped by outbound attribute set.
+    mutating func buildMessages<K: FamilyKey>(
+        _ rib: FamilyRIB<K>, _ signature: [UInt64], _ peer: PeerInfo
+    ) -> [UpdateMessage] {
         var withdrawn: [K.Wire] = []
         var groups: [(handle: UInt32, wires: [K.Wire])] = []
         var groupIndex: [UInt32: Int] = [:]
@@ -188,22 +261,21 @@ extension EngineCore {
                 skipped: &skipped)
         }
         statistics.oversizedRoutes += skipped
-        drainMemo[rib.family] = DrainMemo(encoding: encoding, signature: signature, messages: messages)
         return messages
     }
 
-    /// Marks every entry sent to peer `slot` for sending again (route refresh, RFC 2918 §4).
-    mutating func markForResend<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ slot: Int) {
-        guard slot < rib.adjOut.count else { return }
-        for i in rib.adjOut[slot].entries.indices {
-            let raw = rib.adjOut[slot].entries[i]
+    /// Everything sent to peer `slot` for this family, again (route refresh, RFC 2918 §4), from its group's
+    /// entries: what it was sent. Called between events, so no change is pending.
+    mutating func refresh<K: FamilyKey>(_ rib: inout FamilyRIB<K>, _ slot: Int, _ peer: PeerInfo) -> [UpdateMessage] {
+        let g = rib.group(of: slot)
+        guard g >= 0 else { return [] }
+        var signature: [UInt64] = []
+        for (i, raw) in rib.groups[g].entries.enumerated() {
             let value = raw & AdjRIBOut.valueMask
-            guard value != 0 else { continue }
-            if raw & AdjRIBOut.dirtyBit == 0 {
-                attributes.retain(AttributeTable.Handle(value - 1))
-                rib.adjOut[slot].dirty.append(AdjRIBOut.Dirty(net: Int32(i), prior: value))
-            }
-            rib.adjOut[slot].entries[i] = value | AdjRIBOut.dirtyBit | AdjRIBOut.resendBit
+            guard value != 0, rib.paths[rib.nets[i].best].source.peerSlot != slot else { continue }
+            signature.append(UInt64(UInt32(i)) << 32 | UInt64(value))
         }
+        guard !signature.isEmpty else { return [] }
+        return buildMessages(rib, signature, peer)
     }
 }
