@@ -7,10 +7,15 @@ public import Logging
 import Glibc
 #endif
 
-/// The E-VPN `linux` driver (bagpipe-bgp.md §5.6): per EVI a Linux bridge and a VXLAN device (`nolearning proxy`);
-/// local ports are bridge ports, remote MACs are FDB entries `dst <vtep> vni <vni>` on the VXLAN device, the
-/// flood list is `00:00:00:00:00:00` entries appended per VTEP (RFC 7432 §11, ingress replication), and MAC+IP
-/// routes become permanent neighbour entries answered by the VXLAN proxy (ARP/ND suppression, §4.7).
+/// The E-VPN `linux` driver (bagpipe-bgp.md §5.6): per EVI a Linux bridge and a VXLAN device (`nolearning`);
+/// local ports are bridge ports, remote MACs are FDB entries `dst <vtep> vni <vni>` on the VXLAN device (and
+/// bridge entries on its port), the flood list is `00:00:00:00:00:00` entries appended per VTEP (RFC 7432 §11,
+/// ingress replication), and MAC+IP routes become permanent neighbour entries of the bridge, which answers ARP/ND
+/// for them (`neigh_suppress` on the VXLAN port; RFC 7432 §10, interop-lab.md §7.0) and floods the others.
+///
+/// Unlike the original (§4.7), the VXLAN device has no `proxy` flag: with it the device consumes every ARP packet
+/// it is given to send (requests it cannot answer, and every reply), so a VTEP that advertises MAC-only routes, as
+/// FRR does for hosts it knows only from its bridge, could never resolve our VMs.
 ///
 /// Everything goes through one netlink socket; with ``deferEntries`` FDB and neighbour changes are queued and
 /// sent in batches (``flush()``) instead of one request per call.
@@ -219,28 +224,35 @@ public final class LinuxEVPNDriver: DataplaneDriver {
                 named: name,
                 VXLANOptions(
                     vni: instance.label, local: InetAddress(localAddress), port: vxlanPort, learning: false,
-                    proxy: true),
+                    proxy: false),
                 masterIndex: bridge.index)
             // Adopted from a previous run: drop its remote entries; the manager re-installs what is current.
-            if existed { try purgeRemoteEntries(vxlanIndex: vxlan.index) }
+            if existed { try purgeRemoteEntries(vxlanIndex: vxlan.index, bridgeIndex: bridge.index) }
         }
         do {
             try netlink.links.setBridgePort(index: vxlan.index, learning: false, neighborSuppression: true)
         } catch {
-            logger.warning("neigh_suppress on \(vxlan.name): \(error); ARP is answered by the VXLAN proxy only")
+            logger.warning("neigh_suppress on \(vxlan.name): \(error); ARP for remote hosts is flooded")
         }
         instances[instance.name] = EVIState(
             bridge: bridgeName, bridgeIndex: bridge.index, ownsBridge: !bridgeExisted || instance.linuxBridge == nil,
             vxlan: vxlan.name, vxlanIndex: vxlan.index, ownsVXLAN: reused == nil, vni: instance.label)
     }
 
-    private func purgeRemoteEntries(vxlanIndex: Int32) throws {
-        let fdb = try netlink.fdb.entries(deviceIndex: vxlanIndex).filter { $0.destination != nil }
-        let arp = try netlink.neighbors.entries(family: AddressFamily.inet, deviceIndex: vxlanIndex)
-        let nd = try netlink.neighbors.entries(family: AddressFamily.inet6, deviceIndex: vxlanIndex)
-        let neighbors = (arp + nd).filter { $0.state.contains(.permanent) }
+    /// The remote entries a previous run left: the VXLAN device's entries with a destination, the bridge entries
+    /// of those MACs on its port, and the bridge's permanent neighbours with those MACs.
+    private func purgeRemoteEntries(vxlanIndex: Int32, bridgeIndex: Int32) throws {
+        let entries = try netlink.fdb.entries(deviceIndex: vxlanIndex)
+        let remote = entries.filter { $0.destination != nil }
+        let macs = Set(remote.map(\.mac)).subtracting([.zero])
+        let bridged = entries.filter { $0.destination == nil && $0.masterIndex != nil && macs.contains($0.mac) }
+        let arp = try netlink.neighbors.entries(family: AddressFamily.inet, deviceIndex: bridgeIndex)
+        let nd = try netlink.neighbors.entries(family: AddressFamily.inet6, deviceIndex: bridgeIndex)
+        let neighbors = (arp + nd).filter { $0.state.contains(.permanent) && $0.mac.map(macs.contains) == true }
         try netlink.socket.apply(
-            fdb.map { NetlinkChange.delete($0).request } + neighbors.map { NetlinkChange.delete($0).request })
+            remote.map { NetlinkChange.delete($0).request }
+                + bridged.map { NetlinkChange.delete(FDBEntry.local(mac: $0.mac, portIndex: vxlanIndex)).request }
+                + neighbors.map { NetlinkChange.delete($0).request })
     }
 
     private func setupRemote(_ endpoint: RemoteEndpoint, _ evi: inout EVIState) throws {
@@ -249,16 +261,15 @@ public final class LinuxEVPNDriver: DataplaneDriver {
         }
         evi.remote[mac, default: []].insert(endpoint)
         var requests: [NetlinkRequest] = []
+        if evi.installed[mac] == nil, !isPluggedHere(mac, evi) {
+            // The bridge's own entry: its neighbour suppression answers only for MACs it knows on the VXLAN port.
+            requests.append(bridgeFDBRequest(.replace, mac, evi))
+        }
         if evi.installed[mac]?.nextHop != endpoint.nextHop || evi.installed[mac]?.label != endpoint.label {
             requests.append(fdbRequest(.replace, endpoint, mac, evi))
             evi.installed[mac] = endpoint
         }
-        if let ip {
-            requests.append(
-                NetlinkChange.replace(
-                    Neighbor(address: InetAddress(ip), mac: EthernetAddress(mac), deviceIndex: evi.vxlanIndex)
-                ).request)
-        }
+        if let ip { requests.append(NetlinkChange.replace(neighbor(ip, mac, evi)).request) }
         try send(requests)
     }
 
@@ -269,15 +280,14 @@ public final class LinuxEVPNDriver: DataplaneDriver {
         let remaining = evi.remote[mac] ?? []
         var requests: [NetlinkRequest] = []
         if let ip, !remaining.contains(where: { if case .mac(_, ip) = $0.destination { true } else { false } }) {
-            requests.append(
-                NetlinkChange.delete(
-                    Neighbor(address: InetAddress(ip), mac: EthernetAddress(mac), deviceIndex: evi.vxlanIndex)
-                ).request)
+            requests.append(NetlinkChange.delete(neighbor(ip, mac, evi)).request)
         }
         if remaining.isEmpty {
             evi.remote[mac] = nil
             if let installed = evi.installed.removeValue(forKey: mac) {
                 requests.append(fdbRequest(.delete, installed, mac, evi))
+                // A port plugged here with this MAC has taken the bridge entry over (`vifPlugged` replaces it).
+                if !isPluggedHere(mac, evi) { requests.append(bridgeFDBRequest(.delete, mac, evi)) }
             }
         } else if let next = remaining.min(by: { "\($0.nextHop)" < "\($1.nextHop)" }),
             evi.installed[mac]?.nextHop != next.nextHop || evi.installed[mac]?.label != next.label
@@ -302,19 +312,37 @@ public final class LinuxEVPNDriver: DataplaneDriver {
         return verb == .replace ? NetlinkChange.replace(entry).request : NetlinkChange.delete(entry).request
     }
 
+    /// `bridge fdb replace|del <mac> dev <vxlan> master static`.
+    private func bridgeFDBRequest(_ verb: FDBVerb, _ mac: MACAddress, _ evi: EVIState) -> NetlinkRequest {
+        let entry = FDBEntry.local(mac: EthernetAddress(mac), portIndex: evi.vxlanIndex)
+        return verb == .replace ? NetlinkChange.replace(entry).request : NetlinkChange.delete(entry).request
+    }
+
+    /// `ip neigh ... <ip> lladdr <mac> dev <bridge> nud permanent`: where the bridge's ARP/ND suppression looks.
+    private func neighbor(_ ip: IPAddress, _ mac: MACAddress, _ evi: EVIState) -> Neighbor {
+        Neighbor(address: InetAddress(ip), mac: EthernetAddress(mac), deviceIndex: evi.bridgeIndex)
+    }
+
+    private func isPluggedHere(_ mac: MACAddress, _ evi: EVIState) -> Bool {
+        evi.ports.values.contains { $0.contains(mac) }
+    }
+
     private func cleanup(_ evi: EVIState) throws {
         try flush()
+        var requests: [NetlinkRequest] = []
+        if !evi.ownsBridge {
+            // Our neighbours on a bridge that stays.
+            for case .mac(let mac, let ip?) in evi.remote.values.flatMap({ $0 }).map(\.destination) {
+                requests.append(NetlinkChange.delete(neighbor(ip, mac, evi)).request)
+            }
+        }
         if evi.ownsVXLAN {
-            // Its FDB and neighbour entries go with it (the original never deleted it: §11.3 item 10).
+            // Its FDB entries go with it (the original never deleted it: §11.3 item 10).
             try netlink.links.deleteIfPresent(.index(evi.vxlanIndex))
         } else {
-            var requests: [NetlinkRequest] = []
-            for (mac, endpoint) in evi.installed { requests.append(fdbRequest(.delete, endpoint, mac, evi)) }
-            for case .mac(let mac, let ip?) in evi.remote.values.flatMap({ $0 }).map(\.destination) {
-                requests.append(
-                    NetlinkChange.delete(
-                        Neighbor(address: InetAddress(ip), mac: EthernetAddress(mac), deviceIndex: evi.vxlanIndex)
-                    ).request)
+            for (mac, endpoint) in evi.installed {
+                requests.append(fdbRequest(.delete, endpoint, mac, evi))
+                if !isPluggedHere(mac, evi) { requests.append(bridgeFDBRequest(.delete, mac, evi)) }
             }
             for (vtep, label) in evi.flood {
                 requests.append(
@@ -323,6 +351,8 @@ public final class LinuxEVPNDriver: DataplaneDriver {
                     )
                     .request)
             }
+        }
+        if !requests.isEmpty {
             let failures = try netlink.socket.executeBatch(Array(Set(requests))).filter { $0.errno != ENOENT }
             if !failures.isEmpty { throw NetlinkError.batch(failures: failures, total: requests.count) }
         }

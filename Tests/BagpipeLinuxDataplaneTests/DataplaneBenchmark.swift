@@ -37,8 +37,9 @@ struct DataplaneBenchmark {
             let index = try netlink.links.index(of: "vxlan--1")
             #expect(try netlink.fdb.entries(deviceIndex: index).filter { $0.destination != nil }.count == count)
             #expect(
-                try netlink.neighbors.entries(deviceIndex: index).filter { $0.state.contains(.permanent) }.count
-                    == count)
+                try netlink.neighbors.entries(deviceIndex: netlink.links.index(of: "evpn---1")).filter {
+                    $0.state.contains(.permanent)
+                }.count == count)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             print(
                 "dataplane-bench | \(deferred ? "deferred (batched)" : "immediate (one request pair per call)") | "

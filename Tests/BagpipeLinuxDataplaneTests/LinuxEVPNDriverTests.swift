@@ -37,14 +37,16 @@ struct LinuxEVPNDriverTests {
                     label: Self.vni, direction: .both), instance: Self.evi)
         }
         let vx1 = try #require(try nl1.links.link(.name("vxlan--7")))
-        #expect(vx1.vxlan?.vni == Self.vni && vx1.vxlan?.proxy == true && vx1.vxlan?.learning == false)
+        #expect(vx1.vxlan?.vni == Self.vni && vx1.vxlan?.proxy == false && vx1.vxlan?.learning == false)
         #expect(try nl1.links.link(.name("tap1"))?.masterIndex == nl1.links.index(of: "evpn---7"))
 
-        // 1. MAC+IP routes, no flood list: ARP can only be answered locally (proxy / neigh_suppress).
+        // 1. MAC+IP routes, no flood list: ARP can only be answered locally (the bridge's neigh_suppress, from its
+        // neighbour entries).
         try d1.apply(.setupRemoteEndpoint(remote(Self.mac2, "192.168.10.2", via: 2)), instance: Self.evi)
         try d2.apply(.setupRemoteEndpoint(remote(Self.mac1, "192.168.10.1", via: 1)), instance: Self.evi)
         #expect(lab.ping(from: "vm1", "192.168.10.2"))
-        let arp = try nl1.neighbors.entries(deviceIndex: vx1.index).filter { $0.state.contains(.permanent) }
+        let bridge1 = try nl1.links.index(of: "evpn---7")
+        let arp = try nl1.neighbors.entries(deviceIndex: bridge1).filter { $0.state.contains(.permanent) }
         #expect(arp.map { "\($0.address)" } == ["192.168.10.2"])
 
         // 2. Node 1 now only has a MAC-only route for vm2 (node 2 keeps vm1's MAC+IP, so vm2 can answer).
@@ -53,7 +55,7 @@ struct LinuxEVPNDriverTests {
         try d1.apply(.removeRemoteEndpoint(remote(Self.mac2, "192.168.10.2", via: 2)), instance: Self.evi)
         // The MAC-only route remains: the FDB entry must stay, the neighbour entry must go.
         #expect(try remoteFDB(nl1, vx1.index) == ["\(Self.mac2) 10.0.0.12"])
-        #expect(try nl1.neighbors.entries(deviceIndex: vx1.index).filter { $0.state.contains(.permanent) }.isEmpty)
+        #expect(try nl1.neighbors.entries(deviceIndex: bridge1).filter { $0.state.contains(.permanent) }.isEmpty)
         try lab.ip("netns", "exec", lab.vm("vm2"), "sysctl", "-qw", "net.ipv4.icmp_echo_ignore_broadcasts=0")
         #expect(!lab.broadcastPing(from: "vm1", "192.168.10.255"), "no flood list yet: broadcast must not cross")
         try d1.apply(
@@ -74,7 +76,7 @@ struct LinuxEVPNDriverTests {
         try d1.apply(.removeRemoteEndpoint(remote(Self.mac2, "192.168.10.2", via: 2)), instance: Self.evi)
         try d1.apply(.removeFloodEndpoint(nextHop: IPAddress("10.0.0.12")!, label: Self.vni), instance: Self.evi)
         #expect(try remoteFDB(nl1, vx1.index).isEmpty)
-        #expect(try nl1.neighbors.entries(deviceIndex: vx1.index).filter { $0.state.contains(.permanent) }.isEmpty)
+        #expect(try nl1.neighbors.entries(deviceIndex: bridge1).filter { $0.state.contains(.permanent) }.isEmpty)
         try lab.ip("-n", lab.vm("vm1"), "neigh", "flush", "all")
         #expect(!lab.ping(from: "vm1", "192.168.10.2"))
 
@@ -105,7 +107,10 @@ struct LinuxEVPNDriverTests {
         try second.apply(.initialize(Self.evi), instance: Self.evi)
         let index = try nl.links.index(of: "vxlan--7")
         #expect(try remoteFDB(nl, index).isEmpty)
-        #expect(try nl.neighbors.entries(deviceIndex: index).filter { $0.state.contains(.permanent) }.isEmpty)
+        #expect(
+            try nl.neighbors.entries(deviceIndex: nl.links.index(of: "evpn---7")).filter {
+                $0.state.contains(.permanent)
+            }.isEmpty)
         try second.apply(.cleanup, instance: Self.evi)
 
         // An existing Neutron-style bridge: used, never deleted.
