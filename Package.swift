@@ -150,7 +150,12 @@ let package = Package(
         // VPN instances (VRF, EVI) as value types over the routing engine, and the dataplane driver protocol.
         .target(name: "BagpipeVPN", dependencies: ["BGPWire", "BGPRouting"], swiftSettings: strict),
         .testTarget(
-            name: "BagpipeVPNTests", dependencies: ["BagpipeVPN", "BGPRouting", "BGPWire"], swiftSettings: strict),
+            name: "BagpipeVPNTests", dependencies: ["BagpipeVPN", "BGPRouting", "BGPWire", "BagpipeTestSupport"],
+            swiftSettings: strict),
+        // What several test targets share: the in-memory network of VPN managers and routing engines.
+        .target(
+            name: "BagpipeTestSupport", dependencies: ["BagpipeVPN", "BGPRouting", "BGPWire"],
+            path: "Tests/BagpipeTestSupport", swiftSettings: strict),
         // bagpipe-bgp put together: the VPN service (manager + speaker + drivers), the REST service behind the API.
         .target(
             name: "BagpipeDaemon",
@@ -239,6 +244,7 @@ let package = Package(
             name: "BagpipeLinuxDataplaneTests",
             dependencies: [
                 "BagpipeLinuxDataplane", "BagpipeVPN", "BGPRouting", "BGPWire", "LinuxNetlink", "CBagpipeLinux",
+                "BagpipeTestSupport",
             ],
             swiftSettings: strictSockets
         ),

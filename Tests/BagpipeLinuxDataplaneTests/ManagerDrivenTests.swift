@@ -1,5 +1,6 @@
 import BGPWire
 import BagpipeLinuxDataplane
+import BagpipeTestSupport
 import BagpipeVPN
 import LinuxNetlink
 import Testing
@@ -11,7 +12,7 @@ struct ManagerDrivenTests {
     func attachPingDetach() throws {
         let lab = try NamespaceLab("g")
         defer { lab.teardown() }
-        var drivers: [(address: IPv4Address, evpn: any DataplaneDriver, ipvpn: any DataplaneDriver)] = []
+        var drivers: [(address: IPv4Address, evpn: LinuxEVPNDriver, ipvpn: LinuxIPVPNDriver)] = []
         var netlinks: [Netlink] = []
         for node in 1...2 {
             let nl = try Netlink(namespaceNamed: lab.node(node))
@@ -25,7 +26,9 @@ struct ManagerDrivenTests {
                     try LinuxIPVPNDriver(netlink: nl, localAddress: .v4(address), vxlanPort: 4790)
                 ))
         }
-        var network = ManagedNetwork(drivers: drivers)
+        // The shared in-memory network of Tests/BagpipeTestSupport, with the Linux drivers: the managers'
+        // dataplane calls program the node namespaces.
+        var network = VPNTestNetwork(drivers: drivers)
         let rt = RouteTarget.as2(64512, 77)
         let rt3 = RouteTarget.as2(64512, 78)
         for node in 1...2 {

@@ -1,5 +1,6 @@
 import BGPRouting
 import BGPWire
+import BagpipeTestSupport
 import BagpipeVPN
 import Testing
 

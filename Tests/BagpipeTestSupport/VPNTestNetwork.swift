@@ -1,38 +1,44 @@
-import BGPRouting
-import BGPWire
-import BagpipeVPN
+public import BGPRouting
+public import BGPWire
+public import BagpipeVPN
 
-/// Compute nodes as in Tests/BagpipeVPNTests/SimulatedNetwork.swift (a routing engine and a real VPNManager
-/// each, clients of one route reflector engine, UPDATEs carried in memory), but with the Linux drivers: the
-/// manager's dataplane calls program the node namespaces.
-struct ManagedNetwork {
-    struct Node {
-        var engine: RoutingEngine
-        var manager: VPNManager
-        let evpn: any DataplaneDriver
-        let ipvpn: any DataplaneDriver
-        let address: IPv4Address
+/// Compute nodes, each a routing engine with a VPN manager and its two dataplane drivers, all clients of one route
+/// reflector engine, with RT Constraint. Messages go through the engines' real UPDATE output, carried in memory;
+/// no sockets. The VPN tests use recording dataplanes; the Linux dataplane tests use the real drivers, whose calls
+/// program node namespaces.
+public struct VPNTestNetwork<EVPN: DataplaneDriver, IPVPN: DataplaneDriver> {
+    public struct Node {
+        public var engine: RoutingEngine
+        public var manager: VPNManager
+        public let evpn: EVPN
+        public let ipvpn: IPVPN
+        public let address: IPv4Address
     }
 
-    static let asn: UInt32 = 64512
-    static let families: Set<AddressFamily> = [.vpnIPv4, .vpnIPv6, .evpn, .routeTargetConstraint]
-    static let reflectorAddress = IPv4Address(192, 0, 2, 100)
+    public static var asn: UInt32 { 64512 }
+    static var families: Set<AddressFamily> { [.vpnIPv4, .vpnIPv6, .evpn, .routeTargetConstraint, .vpnIPv4Flowspec] }
+    static var reflectorAddress: IPv4Address { IPv4Address(192, 0, 2, 100) }
 
-    var nodes: [Node] = []
+    public var nodes: [Node] = []
     var reflector: RoutingEngine
+    /// Engine events on their way: to node i, or to the reflector (nil).
     var queue: [(to: Int?, event: EngineEvent)] = []
     var queueHead = 0
-    /// The first driver error, if any (the manager's effects are carried out without throwing).
-    var failures: [String] = []
+    /// Driver errors (the manager's effects are carried out without throwing), when not `strict`.
+    public var failures: [String] = []
+    /// A driver error stops the run: for drivers that must not fail (the recording dataplane).
+    let strict: Bool
 
-    init(drivers: [(address: IPv4Address, evpn: any DataplaneDriver, ipvpn: any DataplaneDriver)]) {
+    public init(drivers: [(address: IPv4Address, evpn: EVPN, ipvpn: IPVPN)], strict: Bool = false) {
+        self.strict = strict
         reflector = RoutingEngine(
             configuration: EngineConfiguration(
                 localAS: Self.asn, routerID: Self.reflectorAddress, clusterID: Self.reflectorAddress,
+                // As bagpipe-bgp's reflector does: clients send it every VPN route (RFC 4684 §3.2).
                 originateDefaultRTC: true))
         for d in drivers {
             let manager = VPNManager(
-                configuration: .init(
+                configuration: VPNManager.Configuration(
                     bgpLocalAddress: d.address,
                     drivers: [.evpn: DriverTraits(d.evpn), .ipvpn: DriverTraits(d.ipvpn)]))
             let engine = RoutingEngine(configuration: EngineConfiguration(localAS: Self.asn, routerID: d.address))
@@ -54,18 +60,19 @@ struct ManagedNetwork {
             maximumMessageLength: 4096)
     }
 
-    mutating func attach(_ node: Int, _ a: Attachment) throws(VPNError) {
+    public mutating func attach(_ node: Int, _ a: Attachment) throws(VPNError) {
         let effects = try nodes[node].manager.attach(a)
         apply(node, effects)
         pump()
     }
 
-    mutating func detach(_ node: Int, _ d: Detachment) throws(VPNError) {
+    public mutating func detach(_ node: Int, _ d: Detachment) throws(VPNError) {
         let effects = try nodes[node].manager.detach(d)
         apply(node, effects)
         pump()
     }
 
+    /// Carries out a manager's effects on node `i`.
     mutating func apply(_ i: Int, _ effects: [VPNEffect]) {
         for effect in effects {
             switch effect {
@@ -75,10 +82,14 @@ struct ManagedNetwork {
             case .withdraw(let key, let s): process(i, .localRoute(s, .withdraw(key)))
             case .removeSubscriber(let s): process(i, .removeSubscriber(s))
             case .dataplane(let instance, let call):
-                let driver = instance.type == .evpn ? nodes[i].evpn : nodes[i].ipvpn
                 do {
-                    try driver.apply(call, instance: instance)
+                    if instance.type == .evpn {
+                        try nodes[i].evpn.apply(call, instance: instance)
+                    } else {
+                        try nodes[i].ipvpn.apply(call, instance: instance)
+                    }
                 } catch {
+                    if strict { preconditionFailure("node\(i) \(call): \(error)") }
                     failures.append("node\(i) \(call): \(error)")
                 }
             }
@@ -128,5 +139,21 @@ struct ManagedNetwork {
     func index(of peer: PeerID) -> Int? {
         guard peer.rawValue.hasPrefix("node") else { return nil }
         return Int(peer.rawValue.dropFirst(4))
+    }
+}
+
+extension VPNTestNetwork where EVPN == RecordingDataplane, IPVPN == RecordingDataplane {
+    /// `count` nodes 192.0.2.1... with recording dataplanes.
+    public init(nodes count: Int, ecmp: Bool = true, ipvpnEncapsulations: [TunnelType] = [.mpls]) {
+        self.init(
+            drivers: (0..<count).map { i in
+                let address = IPv4Address(192, 0, 2, UInt8(i + 1))
+                return (
+                    address, RecordingDataplane(type: .evpn, localAddress: .v4(address)),
+                    RecordingDataplane(
+                        type: .ipvpn, localAddress: .v4(address), encapsulations: ipvpnEncapsulations,
+                        supportsECMP: ecmp)
+                )
+            }, strict: true)
     }
 }
