@@ -103,6 +103,9 @@ public final class LinuxEVPNDriver: DataplaneDriver {
             }
             evi.ports[port.linuxInterface]?.remove(mac)
             if last || evi.ports[port.linuxInterface]?.isEmpty == true { evi.ports[port.linuxInterface] = nil }
+            // The VM moved away while its remote route was already here (MAC mobility): the bridge's entry on
+            // the VXLAN port, skipped while the MAC was local, is what suppression and unicast now need.
+            if evi.installed[mac] != nil, !isPluggedHere(mac, evi) { try send([bridgeFDBRequest(.replace, mac, evi)]) }
         case .setupRemoteEndpoint(let endpoint):
             try setupRemote(endpoint, &evi)
         case .removeRemoteEndpoint(let endpoint):
@@ -206,6 +209,18 @@ public final class LinuxEVPNDriver: DataplaneDriver {
         let bridgeName = instance.linuxBridge ?? interfaceName(Self.bridgePrefix, "\(instance.id)")
         let bridgeExisted = try netlink.links.link(.name(bridgeName)) != nil
         let bridge = try netlink.links.ensureBridge(named: bridgeName)
+        do {
+            try setUp(instance, bridgeName: bridgeName, bridge: bridge, bridgeExisted: bridgeExisted)
+        } catch {
+            // The instance is not registered, so no cleanup will come for it: a bridge made here goes now.
+            if !bridgeExisted { _ = try? netlink.links.deleteIfPresent(.name(bridgeName)) }
+            throw error
+        }
+    }
+
+    private func setUp(
+        _ instance: DataplaneInstance, bridgeName: String, bridge: LinuxNetlink.Link, bridgeExisted: Bool
+    ) throws {
         if !bridgeExisted || instance.linuxBridge == nil {
             // The bridge has no address: it must not answer the VMs' ARP for the node's own addresses (a VRF's
             // gateway on a stitched port, §4.5, or the underlay), which would draw their traffic into the node's

@@ -112,7 +112,12 @@ public struct BagpipeRESTResponder<Context: RequestContext>: HTTPResponder {
             path.append(s)
         }
         do {
-            return json(try await LookingGlass.resolve(lookingGlass, prefix: prefix, path: path).jsonText)
+            // Off the event loop that bagpipe-bgp serves requests on (DaemonServices): a whole table's JSON must
+            // not hold up the BGP sessions' keepalives; the services' own parts still run where they live.
+            let text = try await withTaskExecutorPreference(globalConcurrentExecutor) {
+                try await LookingGlass.resolve(lookingGlass, prefix: prefix, path: path).jsonText
+            }
+            return json(text)
         } catch let e as LookingGlassNotFound {
             logger.info("looking_glass: \(e.description)")
             return error(404, e.description, request)
