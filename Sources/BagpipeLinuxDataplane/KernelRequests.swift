@@ -76,26 +76,27 @@ public enum KernelRequests {
     }
 
     /// `ip route replace <prefix> table <t> proto 19 [nexthop] encap ip id <vni> dst <vtep> via <vtep> dev <vx> onlink`;
-    /// several hops become RTA_MULTIPATH (ECMP).
+    /// several hops become RTA_MULTIPATH (ECMP). An IPv6 prefix goes `via` the VTEP's link-local stand-in
+    /// (``overlayGateway(for:family:)``): an IPv6 route needs an IPv6 gateway, the tunnel stays IPv4.
     public static func vxlanRoute(
         _ prefix: InetPrefix, table: UInt32, hops: [TunnelNextHop], deviceIndex: Int32
     ) throws(NetlinkError) -> NetlinkRequest {
         guard !hops.isEmpty else { throw .invalidArgument("route \(prefix): no next hop") }
         for hop in hops {
-            guard case .v4 = hop.vtep, prefix.family == AddressFamily.inet else {
-                throw .invalidArgument(
-                    "route \(prefix) via \(hop.vtep): IPv6 over the VXLAN overlay is not supported by this driver")
+            guard case .v4 = hop.vtep else {
+                throw .invalidArgument("route \(prefix) via \(hop.vtep): an IPv6 tunnel endpoint is not supported")
             }
         }
-        var w = NetlinkWriter(capacity: 96)
+        func gateway(_ hop: TunnelNextHop) -> [UInt8] { overlayGateway(for: hop.vtep, family: prefix.family).bytes }
+        var w = NetlinkWriter(capacity: 112)
         routeHeader(prefix, table: table, flags: hops.count == 1 ? UInt32(onLinkFlag) : 0, into: &w)
         if hops.count == 1 {
-            w.attribute(RTA.gateway, hops[0].vtep.bytes)
+            w.attribute(RTA.gateway, gateway(hops[0]))
             w.attribute(RTA.oif, i32: deviceIndex)
             ipEncap(hops[0], into: &w)
         } else {
             multipath(hops.count, into: &w) { i, leg in
-                leg.attribute(RTA.gateway, hops[i].vtep.bytes)
+                leg.attribute(RTA.gateway, gateway(hops[i]))
                 ipEncap(hops[i], into: &leg)
                 return (deviceIndex, onLinkFlag)
             }
@@ -106,15 +107,22 @@ public enum KernelRequests {
             summary: "RTM_NEWROUTE replace \(prefix) table \(table) \(text) dev \(deviceIndex) onlink")
     }
 
-    /// `ip rule add|del tun_id <vni> lookup <table> pref <priority>`: traffic received with this VNI (on a
-    /// collect-metadata VXLAN device) is looked up in the VRF's table.
+    /// The gateway of overlay routes towards `vtep` (IPv4): the VTEP itself for IPv4 routes; for IPv6 routes the
+    /// link-local `fe80::bb:<vtep>`, whose neighbour entry on the VXLAN device carries the VTEP's device MAC.
+    public static func overlayGateway(for vtep: InetAddress, family: UInt8) -> InetAddress {
+        guard family == AddressFamily.inet6 else { return vtep }
+        return .v6([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xbb] + vtep.bytes.suffix(4))
+    }
+
+    /// `ip [-6] rule add|del tun_id <vni> lookup <table> pref <priority>`: traffic received with this VNI (on a
+    /// collect-metadata VXLAN device) is looked up in that table. Rules are per family.
     public static func tunnelRule(
-        vni: UInt32, table: UInt32, priority: UInt32, delete: Bool = false
+        vni: UInt32, table: UInt32, priority: UInt32, family: UInt8 = AddressFamily.inet, delete: Bool = false
     )
         -> NetlinkRequest
     {
         var w = NetlinkWriter(capacity: 48)
-        w.append(AddressFamily.inet)
+        w.append(family)
         w.append(contentsOf: [0, 0, 0, 0, 0, 0] as [UInt8])  // dst_len src_len tos table res1 res2
         w.append(UInt8(1))  // FR_ACT_TO_TBL
         w.append(UInt32(0))
@@ -124,7 +132,9 @@ public enum KernelRequests {
         return NetlinkRequest(
             type: delete ? NetlinkMessageType.delRule : NetlinkMessageType.newRule,
             flags: delete ? [] : createExclusive, body: w.bytes,
-            summary: "\(delete ? "RTM_DELRULE" : "RTM_NEWRULE") pref \(priority) tun_id \(vni) lookup \(table)")
+            summary:
+                "\(delete ? "RTM_DELRULE" : "RTM_NEWRULE") \(family == AddressFamily.inet6 ? "-6 " : "")pref \(priority) "
+                + "tun_id \(vni) lookup \(table)")
     }
 
     /// `ip rule add|del iif <port> [from <src>] [to <dst>] [ipproto <p>] [sport a-b] [dport a-b] lookup <table>`:

@@ -22,6 +22,15 @@ import Glibc
 /// The inner destination MAC is the one the receiving node gives its VXLAN device, derived from its tunnel
 /// address (``deviceMAC(for:)``): the sender's neighbour entry for `<pe>` on the VXLAN device carries it. A
 /// shared MAC does not work: the VXLAN receive path drops frames whose source MAC is its own (loop check).
+///
+/// IPv6 tenants (VPN-IPv6, RFC 4659) over the same IPv4 tunnels: IPv6 rules beside the IPv4 ones (`iif` and
+/// `tun_id` rules are per family, so a port's IPv6 never falls through to `main`), IPv6 routes `via` a link-local
+/// stand-in for the PE (``KernelRequests/overlayGateway(for:family:)``), a `nodad` IPv6 gateway address on the
+/// ports. IPv6 forwarding has no per-device switch: `net.ipv6.conf.all.forwarding` must be on, and the driver
+/// says so rather than changing that host-wide setting itself. The gateway answers Neighbor Solicitations for
+/// its own address; unlike proxy ARP, nothing answers for other hosts of the subnet (no proxy NDP), so IPv6 VMs
+/// of one VRF on different nodes reach each other through their gateways (distinct subnets, or the E-VPN of
+/// their network for the same subnet).
 public final class LinuxIPVPNDriver: DataplaneDriver {
     public let type = VPNType.ipvpn
     public let name = "linux-vxlan"
@@ -40,8 +49,16 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
     let logger: Logger
     private var deviceIndex: Int32?
     private var vrfs: [String: VRFState] = [:]
-    /// Neighbour entries for remote PEs on the VXLAN device, shared by all VRFs: PE → number of routes using it.
-    private var peUsers: [InetAddress: Int] = [:]
+    /// Neighbour entries for remote PEs on the VXLAN device, shared by all VRFs: PE and route family → number of
+    /// routes using it (IPv6 routes use the PE's link-local stand-in, a neighbour of its own).
+    private var peUsers: [PENeighbor: Int] = [:]
+    /// Set once `net.ipv6.conf.all.forwarding` was seen on.
+    private var ipv6ForwardingSeen = false
+
+    struct PENeighbor: Hashable {
+        var pe: InetAddress
+        var family: UInt8
+    }
 
     public init(
         netlink: Netlink, localAddress: IPAddress, vxlanPort: UInt16 = 4789, tableBase: UInt32 = 20000,
@@ -67,8 +84,8 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         var ports: [String: Set<PluggedEndpoint>] = [:]
         var portIndexes: [String: Int32] = [:]
         var fromPortRules: Set<String> = []
-        /// Label → the port and VM host its label table sends to.
-        var labels: [UInt32: LabelTarget] = [:]
+        /// Label and family → the port and VM host its label table sends to.
+        var labels: [LabelKey: LabelTarget] = [:]
         var routes: [IPPrefix: Set<KernelRequests.TunnelNextHop>] = [:]
         /// Flowspec redirect-to-VRF: classifier → the target VRF's table, one rule per from-port port.
         var classifiers: [TrafficClassifier: UInt32] = [:]
@@ -93,6 +110,13 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         var deviceIndex: Int32
         var host: InetAddress
     }
+
+    struct LabelKey: Hashable {
+        var label: UInt32
+        var family: UInt8
+    }
+
+    static let families = [AddressFamily.inet, AddressFamily.inet6]
 
     /// Label tables start above the VRF tables (`tableBase + 65535`): labels are 20-bit.
     static let labelTableOffset: UInt32 = 0x10_0000
@@ -131,7 +155,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         case .setupRemoteEndpoint(let endpoint):
             let (prefix, hop) = try tunnelHop(endpoint)
             if vrf.routes[prefix, default: []].insert(hop).inserted {
-                try retain(hop.vtep)
+                try retain(PENeighbor(pe: hop.vtep, family: InetPrefix(prefix).family))
                 try installRoute(prefix, vrf)
             }
         case .removeRemoteEndpoint(let endpoint):
@@ -145,7 +169,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
                 } else {
                     try installRoute(prefix, vrf)
                 }
-                try release(hop.vtep)
+                try release(PENeighbor(pe: hop.vtep, family: InetPrefix(prefix).family))
             }
         case .addFloodEndpoint, .removeFloodEndpoint, .setGatewayPort, .gatewayPortDown:
             throw LinuxDataplaneError.notSupported(driver: "IP VPN linux-vxlan", what: "\(call)")
@@ -194,12 +218,17 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         let vrfTables = tableBase...(tableBase + 65535)
         let labelTables = labelTable(0)...labelTable(0xF_FFFF)
         func ours(_ table: UInt32) -> Bool { vrfTables.contains(table) || labelTables.contains(table) }
-        let rules = try netlink.rules.rules().filter {
-            [rulePriority, classifierPriority].contains($0.priority ?? 0) && $0.table.map(ours) == true
+        for family in Self.families {
+            let rules = try netlink.rules.rules(family: family).filter {
+                [rulePriority, classifierPriority].contains($0.priority ?? 0) && $0.table.map(ours) == true
+            }
+            // Deleting by priority + table removes one matching rule (iif, tun_id or redirect) per request.
+            try netlink.socket.apply(
+                rules.map { RuleRequest.delete(Rule(family: family, priority: $0.priority, table: $0.table)) })
         }
-        // Deleting by priority + table removes one matching rule (iif, tun_id or redirect) per request.
-        try netlink.socket.apply(rules.map { RuleRequest.delete(Rule(priority: $0.priority, table: $0.table)) })
-        let routes = try netlink.routes.routes(protocol: RouteProtocol.bagpipe).filter { ours($0.table) }
+        let routes = try Self.families.flatMap { family in
+            try netlink.routes.routes(family: family, protocol: RouteProtocol.bagpipe).filter { ours($0.table) }
+        }
         let failures = try netlink.socket.executeBatch(routes.map(RouteRequest.delete)).filter { $0.errno != ESRCH }
         if !failures.isEmpty { throw NetlinkError.batch(failures: failures, total: routes.count) }
     }
@@ -226,22 +255,23 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         _ = try ensureDevice()
         guard vrfs[instance.name] == nil else { return }
         let table = tableBase + instance.id
-        // Without it a lookup that misses the VRF would fall through to `main` (interop-lab §7.3).
-        try netlink.routes.apply([
-            .replace(
-                Route(
-                    destination: .defaultV4, table: table, type: .unreachable, protocol: RouteProtocol.bagpipe))
-        ])
+        // Without them a lookup that misses the VRF would fall through to `main` (interop-lab §7.3).
+        try netlink.routes.apply(
+            [InetPrefix.defaultV4, .defaultV6].map {
+                .replace(Route(destination: $0, table: table, type: .unreachable, protocol: RouteProtocol.bagpipe))
+            })
         var gateway: InterfaceAddress?
-        if let ip = instance.gatewayIP, case .v4 = ip {
+        if let ip = instance.gatewayIP {
+            let v6 = if case .v6 = ip { true } else { false }
             gateway = InterfaceAddress(
-                prefix: InetPrefix(address: InetAddress(ip), length: instance.prefixLength ?? 32)!, deviceIndex: 0,
-                noPrefixRoute: true)
+                prefix: InetPrefix(address: InetAddress(ip), length: instance.prefixLength ?? (v6 ? 128 : 32))!,
+                deviceIndex: 0, noPrefixRoute: true, noDAD: v6)
         }
         vrfs[instance.name] = VRFState(table: table, gateway: gateway)
     }
 
     private func plug(_ endpoint: PluggedEndpoint, _ port: String, _ vrf: inout VRFState) throws {
+        if let ip = endpoint.ip, case .v6 = ip { try requireIPv6Forwarding(for: ip, port) }
         guard let link = try netlink.links.link(.name(port)) else { throw LinuxDataplaneError.noSuchInterface(port) }
         var requests: [NetlinkRequest] = []
         if vrf.ports[port] == nil {
@@ -256,8 +286,11 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
             }
         }
         if endpoint.direction.forwardsFromPort && !vrf.fromPortRules.contains(port) {
-            requests.append(
-                try RuleRequest.add(Rule(priority: rulePriority, table: vrf.table, inputInterface: port)))
+            for family in Self.families {
+                requests.append(
+                    try RuleRequest.add(
+                        Rule(family: family, priority: rulePriority, table: vrf.table, inputInterface: port)))
+            }
             vrf.fromPortRules.insert(port)
             for (classifier, table) in vrf.classifiers {
                 requests += try classifierRules(classifier, table, ports: [port])
@@ -285,39 +318,47 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         try netlink.socket.apply(requests)
     }
 
-    /// The rule and the route of a label's table, from the endpoints that now have that label (the first VM host
-    /// of them, in a stable order); none left: both go.
+    /// The rules and the routes of a label's table, per family, from the endpoints that now have that label (the
+    /// first VM host of them, in a stable order); none left for a family: its rule and route go.
     private func labelRequests(_ label: UInt32, _ vrf: inout VRFState) -> [NetlinkRequest] {
+        Self.families.flatMap { labelRequests(LabelKey(label: label, family: $0), &vrf) }
+    }
+
+    private func labelRequests(_ key: LabelKey, _ vrf: inout VRFState) -> [NetlinkRequest] {
         var target: LabelTarget?
         for port in vrf.ports.keys.sorted() {
             guard let index = vrf.portIndexes[port] else { continue }
-            let hosts = (vrf.ports[port] ?? []).filter { $0.label == label && $0.direction.forwardsToPort }
-                .compactMap { $0.ip.map { hostPrefix($0).address } }
-                .filter { if case .v4 = $0 { true } else { false } }
+            let hosts = (vrf.ports[port] ?? []).filter { $0.label == key.label && $0.direction.forwardsToPort }
+                .compactMap { $0.ip.map { hostPrefix($0) } }
+                .filter { $0.family == key.family }.map(\.address)
             if let host = hosts.min() {
                 target = LabelTarget(deviceIndex: index, host: host)
                 break
             }
         }
-        let current = vrf.labels[label]
+        let current = vrf.labels[key]
         guard target != current else { return [] }
-        let table = labelTable(label)
+        let table = labelTable(key.label)
+        let anywhere: InetPrefix = key.family == AddressFamily.inet6 ? .defaultV6 : .defaultV4
         var requests: [NetlinkRequest] = []
         if let target {
             requests.append(
                 NetlinkChange.replace(
                     Route(
-                        destination: .defaultV4, table: table, protocol: RouteProtocol.bagpipe,
+                        destination: anywhere, table: table, protocol: RouteProtocol.bagpipe,
                         nextHops: [NextHop(gateway: target.host, deviceIndex: target.deviceIndex, onLink: true)])
                 ).request)
             if current == nil {
-                requests.append(KernelRequests.tunnelRule(vni: label, table: table, priority: rulePriority))
+                requests.append(
+                    KernelRequests.tunnelRule(vni: key.label, table: table, priority: rulePriority, family: key.family))
             }
-            vrf.labels[label] = target
+            vrf.labels[key] = target
         } else {
-            requests.append(KernelRequests.tunnelRule(vni: label, table: table, priority: rulePriority, delete: true))
-            requests.append(NetlinkChange.delete(Route(destination: .defaultV4, table: table)).request)
-            vrf.labels[label] = nil
+            requests.append(
+                KernelRequests.tunnelRule(
+                    vni: key.label, table: table, priority: rulePriority, family: key.family, delete: true))
+            requests.append(NetlinkChange.delete(Route(destination: anywhere, table: table)).request)
+            vrf.labels[key] = nil
         }
         return requests
     }
@@ -336,7 +377,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         if last || vrf.ports[port]?.isEmpty == true {
             requests += portTeardown(port, index, &vrf)
         }
-        for label in Set([endpoint.label] + vrf.labels.filter { $0.value.deviceIndex == index }.map(\.key)) {
+        for label in Set([endpoint.label] + vrf.labels.filter { $0.value.deviceIndex == index }.map(\.key.label)) {
             requests += labelRequests(label, &vrf)
         }
         try applyTolerating(requests)
@@ -357,7 +398,11 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         vrf.ports[port] = nil
         vrf.portIndexes[port] = nil
         if vrf.fromPortRules.remove(port) != nil {
-            requests.append(RuleRequest.delete(Rule(priority: rulePriority, table: vrf.table, inputInterface: port)))
+            for family in Self.families {
+                requests.append(
+                    RuleRequest.delete(
+                        Rule(family: family, priority: rulePriority, table: vrf.table, inputInterface: port)))
+            }
             for (classifier, table) in vrf.classifiers {
                 requests += (try? classifierRules(classifier, table, ports: [port], delete: true)) ?? []
             }
@@ -375,10 +420,12 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         var vrf = vrf
         var requests: [NetlinkRequest] = []
         for (port, index) in vrf.portIndexes { requests += portTeardown(port, index, &vrf) }
-        for label in vrf.labels.keys { requests += labelRequests(label, &vrf) }
+        for label in Set(vrf.labels.keys.map(\.label)) { requests += labelRequests(label, &vrf) }
         try applyTolerating(requests)
-        for hops in vrf.routes.values { for hop in hops { try release(hop.vtep) } }
-        try netlink.routes.flush(table: vrf.table)
+        for (prefix, hops) in vrf.routes {
+            for hop in hops { try release(PENeighbor(pe: hop.vtep, family: InetPrefix(prefix).family)) }
+        }
+        for family in Self.families { try netlink.routes.flush(family: family, table: vrf.table) }
     }
 
     private func tunnelHop(_ endpoint: RemoteEndpoint) throws -> (IPPrefix, KernelRequests.TunnelNextHop) {
@@ -399,27 +446,39 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         )
     }
 
-    private func retain(_ pe: InetAddress) throws {
-        peUsers[pe, default: 0] += 1
-        guard peUsers[pe] == 1 else { return }
-        try netlink.neighbors.apply([
-            .replace(Neighbor(address: pe, mac: Self.deviceMAC(for: pe), deviceIndex: try ensureDevice()))
-        ])
+    /// The PE's neighbour entry on the VXLAN device, made by its first route of a family.
+    private func retain(_ key: PENeighbor) throws {
+        peUsers[key, default: 0] += 1
+        guard peUsers[key] == 1 else { return }
+        try netlink.neighbors.apply([.replace(peNeighbor(key, deviceIndex: try ensureDevice()))])
     }
 
-    private func release(_ pe: InetAddress) throws {
-        guard let users = peUsers[pe] else { return }
+    private func release(_ key: PENeighbor) throws {
+        guard let users = peUsers[key] else { return }
         if users > 1 {
-            peUsers[pe] = users - 1
+            peUsers[key] = users - 1
             return
         }
-        peUsers[pe] = nil
+        peUsers[key] = nil
         guard let deviceIndex else { return }
-        try ignoring(ENOENT) {
-            try netlink.neighbors.apply([
-                .delete(Neighbor(address: pe, mac: Self.deviceMAC(for: pe), deviceIndex: deviceIndex))
-            ])
+        try ignoring(ENOENT) { try netlink.neighbors.apply([.delete(peNeighbor(key, deviceIndex: deviceIndex))]) }
+    }
+
+    private func peNeighbor(_ key: PENeighbor, deviceIndex: Int32) -> Neighbor {
+        Neighbor(
+            address: KernelRequests.overlayGateway(for: key.pe, family: key.family), mac: Self.deviceMAC(for: key.pe),
+            deviceIndex: deviceIndex)
+    }
+
+    /// IPv6 is forwarded only when `net.ipv6.conf.all.forwarding` is on (there is no per-device switch as for
+    /// IPv4). Turning it on changes how every interface treats Router Advertisements, so it is the operator's
+    /// call: the attachment is refused with what to do.
+    private func requireIPv6Forwarding(for ip: IPPrefix, _ port: String) throws {
+        guard !ipv6ForwardingSeen else { return }
+        guard try netlink.forwarding(family: AddressFamily.inet6) else {
+            throw LinuxDataplaneError.ipv6ForwardingOff(endpoint: "\(ip)", port: port)
         }
+        ipv6ForwardingSeen = true
     }
 
     /// Teardown: an entry already gone (its port was deleted, taking routes and neighbours along) is fine.

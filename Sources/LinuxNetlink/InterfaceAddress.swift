@@ -4,31 +4,36 @@ enum IFA {
     static let local: UInt16 = 2
     static let broadcast: UInt16 = 4
     static let flags: UInt16 = 8
+    static let noDAD: UInt32 = 0x02
     static let noPrefixRoute: UInt32 = 0x200
 }
 
 /// An address on an interface, as `ip addr add <ip>/<len> [brd <b>] dev <dev> [noprefixroute]` (the gateway
-/// address of bagpipe §5.3 step 4, and interop-lab §7.3's gateway with no connected route).
+/// address of bagpipe §5.3 step 4, and interop-lab §7.3's gateway with no connected route). `nodad` (IPv6):
+/// usable at once, without Duplicate Address Detection (RFC 4862 §5.4), as a gateway present on many ports is.
 public struct InterfaceAddress: Hashable, Sendable, CustomStringConvertible {
     public var prefix: InetPrefix
     public var deviceIndex: Int32
     public var broadcast: InetAddress?
     public var noPrefixRoute: Bool
+    public var noDAD: Bool
     public var scope: RouteScope
 
     public init(
         prefix: InetPrefix, deviceIndex: Int32, broadcast: InetAddress? = nil, noPrefixRoute: Bool = false,
-        scope: RouteScope = .universe
+        noDAD: Bool = false, scope: RouteScope = .universe
     ) {
         self.prefix = prefix
         self.deviceIndex = deviceIndex
         self.broadcast = broadcast
         self.noPrefixRoute = noPrefixRoute
+        self.noDAD = noDAD
         self.scope = scope
     }
 
     public var description: String {
         "addr \(prefix.address)/\(prefix.length) dev \(deviceIndex)" + (noPrefixRoute ? " noprefixroute" : "")
+            + (noDAD ? " nodad" : "")
     }
 
     static let familyHeaderSize = 8
@@ -40,7 +45,8 @@ public struct InterfaceAddress: Hashable, Sendable, CustomStringConvertible {
         writer.append(scope.rawValue)
         writer.append(deviceIndex)
         writer.attribute(IFA.local, prefix.address.bytes)
-        if noPrefixRoute { writer.attribute(IFA.flags, u32: IFA.noPrefixRoute) }
+        let flags = (noPrefixRoute ? IFA.noPrefixRoute : 0) | (noDAD ? IFA.noDAD : 0)
+        if flags != 0 { writer.attribute(IFA.flags, u32: flags) }
         writer.attribute(IFA.address, prefix.address.bytes)
         if let broadcast { writer.attribute(IFA.broadcast, broadcast.bytes) }
     }
@@ -60,6 +66,7 @@ public struct InterfaceAddress: Hashable, Sendable, CustomStringConvertible {
         broadcast = attributes.first(IFA.broadcast).flatMap { InetAddress(bytes: $0.payload) }
         let flags = attributes.first(IFA.flags)?.u32 ?? UInt32(header[base + 2])
         noPrefixRoute = flags & IFA.noPrefixRoute != 0
+        noDAD = flags & IFA.noDAD != 0
         scope = RouteScope(rawValue: header[base + 3]) ?? .universe
     }
 }

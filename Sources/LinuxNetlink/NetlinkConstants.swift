@@ -22,6 +22,8 @@ public enum NetlinkMessageType {
     public static let newRule: UInt16 = 32
     public static let delRule: UInt16 = 33
     public static let getRule: UInt16 = 34
+    public static let newNetconf: UInt16 = 80
+    public static let getNetconf: UInt16 = 82
 
     /// The kernel's name for a type, for error messages.
     public static func name(_ type: UInt16) -> String {
@@ -46,6 +48,8 @@ public enum NetlinkMessageType {
         case newRule: "RTM_NEWRULE"
         case delRule: "RTM_DELRULE"
         case getRule: "RTM_GETRULE"
+        case newNetconf: "RTM_NEWNETCONF"
+        case getNetconf: "RTM_GETNETCONF"
         default: "type \(type)"
         }
     }

@@ -129,6 +129,80 @@ struct LinuxIPVPNDriverTests {
         #expect(try nl.addresses.addresses(family: AddressFamily.inet, deviceIndex: tap).isEmpty)
     }
 
+    @Test("IPv6 tenants over the IPv4 tunnels: VMs of one VRF on two nodes ping; forwarding off is refused")
+    func ipv6Tenants() throws {
+        let lab = try NamespaceLab("6")
+        defer { lab.teardown() }
+        let side = Self.a
+        func vrf(_ node: Int) -> DataplaneInstance {
+            DataplaneInstance(
+                type: .ipvpn, id: side.id, name: "VRF-\(side.id)", externalID: "vpn-v6", label: 0,
+                gatewayIP: IPAddress("2001:db8:\(node)::1"), prefixLength: 64)
+        }
+        func plugged(_ node: Int) -> DataplaneCall {
+            .vifPlugged(
+                mac: MACAddress(side.macs[node]!)!, ip: IPPrefix("2001:db8:\(node)::5/128"),
+                port: LocalPort(linuxInterface: "tap6\(node)"), label: side.labels[node]!, direction: .both)
+        }
+        var drivers: [Int: LinuxIPVPNDriver] = [:]
+        var netlinks: [Int: Netlink] = [:]
+        for node in 1...2 {
+            let nl = try Netlink(namespaceNamed: lab.node(node))
+            netlinks[node] = nl
+            drivers[node] = try LinuxIPVPNDriver(netlink: nl, localAddress: IPAddress(lab.underlayAddress(node))!)
+            try lab.addVM(
+                "v6\(node)", node: node, port: "tap6\(node)", mac: side.macs[node]!,
+                address: "2001:db8:\(node)::5/64", gateway: "2001:db8:\(node)::1", ipv6: true)
+            try drivers[node]!.apply(.initialize(vrf(node)), instance: vrf(node))
+        }
+        // IPv6 forwarding is a host-wide switch: off, the attachment is refused, saying what to do.
+        try lab.setIPv6Forwarding(node: 1, false)
+        #expect(throws: LinuxDataplaneError.ipv6ForwardingOff(endpoint: "2001:db8:1::5/128", port: "tap61")) {
+            try drivers[1]!.apply(plugged(1), instance: vrf(1))
+        }
+        for node in 1...2 {
+            try lab.setIPv6Forwarding(node: node, true)
+            try drivers[node]!.apply(plugged(node), instance: vrf(node))
+            let other = 3 - node
+            try drivers[node]!.apply(
+                .setupRemoteEndpoint(
+                    RemoteEndpoint(
+                        destination: .prefix(IPPrefix("2001:db8:\(other)::5/128")!),
+                        nextHop: IPAddress(lab.underlayAddress(other))!, label: side.labels[other]!,
+                        encapsulations: [.vxlan])), instance: vrf(node))
+        }
+        #expect(lab.ping(from: "v61", "2001:db8:2::5"))
+        #expect(lab.ping(from: "v62", "2001:db8:1::5"))
+        let rules = try lab.ip("-n", lab.node(1), "-6", "rule", "show")
+        #expect(rules.contains("iif tap61 lookup 20001"), "\(rules)")
+        #expect(rules.contains("tun_id 1001 lookup"), "\(rules)")
+        let table = try lab.ip("-n", lab.node(1), "-6", "route", "show", "table", "20001")
+        #expect(table.contains("encap ip id 1002 ") && table.contains("via fe80::bb:a00:c dev vxlan-ipvpn"), "\(table)")
+        // Not routed: an address the VRF does not have is unreachable, not looked up in `main`.
+        #expect(!lab.ping(from: "v61", "2001:db8:9::9"))
+
+        for node in 1...2 {
+            try drivers[node]!.apply(
+                .vifUnplugged(
+                    mac: MACAddress(side.macs[node]!)!, ip: IPPrefix("2001:db8:\(node)::5/128"),
+                    port: LocalPort(linuxInterface: "tap6\(node)"), label: side.labels[node]!, direction: .both,
+                    lastEndpoint: true), instance: vrf(node))
+            try drivers[node]!.apply(.cleanup, instance: vrf(node))
+        }
+        #expect(!lab.ping(from: "v61", "2001:db8:2::5"))
+        let nl = netlinks[1]!
+        for family in [AddressFamily.inet, AddressFamily.inet6] {
+            #expect(try nl.rules.rules(family: family).filter { ($0.table ?? 0) >= 20000 }.isEmpty)
+            #expect(try nl.routes.routes(family: family, protocol: RouteProtocol.bagpipe).isEmpty)
+            #expect(try nl.neighbors.entries(family: family).filter { $0.state.contains(.permanent) }.isEmpty)
+        }
+        let tap = try nl.links.index(of: "tap61")
+        #expect(
+            try nl.addresses.addresses(family: AddressFamily.inet6, deviceIndex: tap).allSatisfy {
+                $0.prefix.address.bytes.starts(with: [0xfe, 0x80])
+            })
+    }
+
     @Test("calls this driver cannot honour are refused with a precise error")
     func refusals() throws {
         let lab = try NamespaceLab("x")

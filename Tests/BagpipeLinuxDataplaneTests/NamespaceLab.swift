@@ -27,18 +27,29 @@ final class NamespaceLab {
     func underlayAddress(_ n: Int) -> String { "10.0.0.1\(n)" }
 
     /// A VM namespace `vm` with eth0 (MAC, address, default route), plugged into `node` as `port`.
+    /// Without `ipv6` the VM link has no IPv6: its router solicitations and MLD reports would blur the packet
+    /// counters. With it, `address` is IPv6 and usable at once (no Duplicate Address Detection).
     func addVM(
-        _ vm: String, node: Int, port: String, mac: String, address: String, gateway: String? = nil, mtu: Int = 1450
+        _ vm: String, node: Int, port: String, mac: String, address: String, gateway: String? = nil, mtu: Int = 1450,
+        ipv6: Bool = false
     ) throws {
         let ns = prefix + vm
         try add(ns)
         try ip("link", "add", port, "netns", self.node(node), "type", "veth", "peer", "name", "eth0", "netns", ns)
-        // No IPv6 on the VM link: its router solicitations and MLD reports would blur the packet counters.
-        try ip("netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1")
-        try ip("netns", "exec", self.node(node), "sysctl", "-qw", "net.ipv6.conf.\(port).disable_ipv6=1")
+        if ipv6 {
+            try ip("netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.eth0.accept_dad=0")
+        } else {
+            try ip("netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.eth0.disable_ipv6=1")
+            try ip("netns", "exec", self.node(node), "sysctl", "-qw", "net.ipv6.conf.\(port).disable_ipv6=1")
+        }
         try ip("-n", ns, "link", "set", "eth0", "address", mac, "mtu", "\(mtu)", "up")
         try ip("-n", ns, "addr", "add", address, "dev", "eth0")
-        if let gateway { try ip("-n", ns, "route", "add", "default", "via", gateway) }
+        if let gateway { try ip("-n", ns, ipv6 ? "-6" : "-4", "route", "add", "default", "via", gateway) }
+    }
+
+    /// `sysctl -w net.ipv6.conf.all.forwarding=<on>` in a node's namespace.
+    func setIPv6Forwarding(node: Int, _ on: Bool) throws {
+        try ip("netns", "exec", self.node(node), "sysctl", "-qw", "net.ipv6.conf.all.forwarding=\(on ? 1 : 0)")
     }
 
     func vm(_ name: String) -> String { prefix + name }

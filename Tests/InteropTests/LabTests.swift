@@ -229,6 +229,30 @@ struct LabTests {
         }
     }
 
+    @Test(
+        "IP VPN over IPv6 (VPN-IPv6, RFC 4659) through each reflector: two subnets on two nodes ping; detach stops it",
+        arguments: ["ours", "gobgp", "frr"])
+    func ipv6VRF(reflector: String) throws {
+        guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
+        let bin = try #require(Self.productsDirectory, "bagpipe-bgp is not built")
+        let name = "b6\(getpid() % 100_000)\(reflector.prefix(1))"
+        defer { _ = try? lab(name, ["down"]) }
+        try must(name, ["up", "--nodes", "2", "--vms", "3", "--rr", reflector, "--bin", bin])
+        try attach(name, 1, 2, "vrf6", "ipvpn", "2001:db8:1::2/64", rt: "64512:66", gateway: "2001:db8:1::1")
+        try attach(name, 2, 2, "vrf6", "ipvpn", "2001:db8:2::2/64", rt: "64512:66", gateway: "2001:db8:2::1")
+        // Another VRF with an address of the same subnet on node 2: not reachable from vrf6.
+        try attach(name, 2, 3, "other6", "ipvpn", "2001:db8:2::3/64", rt: "64512:67", gateway: "2001:db8:2::1")
+        #expect(try pings(name, 1, 2, "2001:db8:2::2"))
+        #expect(try pings(name, 2, 2, "2001:db8:1::2"))
+        #expect(try staysSilent(name, 1, 2, "2001:db8:2::3"))
+        let status = try must(name, ["status"])
+        #expect(status.contains("route 2001:db8:2::2/128 → 10.99.0.12"), "\(status)")
+        try detach(name, 2, 2, "vrf6", "ipvpn", "2001:db8:2::2/64")
+        #expect(try staysSilent(name, 1, 2, "2001:db8:2::2"))
+        let rules = try must(name, ["node", "2", "ip", "-6", "rule"])
+        #expect(!rules.contains("iif tap2v2"), "\(rules)")
+    }
+
     @Test("IP VPN: two VRFs with the same addresses on the same nodes stay apart")
     func overlappingVRFs() throws {
         guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
