@@ -137,22 +137,34 @@ public enum KernelRequests {
                 + "tun_id \(vni) lookup \(table)")
     }
 
-    /// `ip rule add|del iif <port> [from <src>] [to <dst>] [ipproto <p>] [sport a-b] [dport a-b] lookup <table>`:
-    /// a Flowspec redirect-to-VRF (RFC 8955 §7.4) of the port's traffic to another VRF's table.
-    public static func classifierRule(
-        port: String, _ classifier: TrafficClassifier, table: UInt32, priority: UInt32, delete: Bool = false
-    ) throws(NetlinkError) -> NetlinkRequest {
-        func v4(_ prefix: IPPrefix?) throws(NetlinkError) -> InetPrefix? {
-            guard let prefix else { return nil }
-            guard case .v4 = prefix else {
-                throw .invalidArgument("classifier \(classifier): IPv6 prefixes are not supported by this driver")
-            }
-            return InetPrefix(prefix)
+    /// `ip [-6] rule add|del iif <port> [from <src>] [to <dst>] [ipproto <p>] [sport a-b] [dport a-b] lookup <table>`:
+    /// a Flowspec redirect-to-VRF (RFC 8955 §7.4, RFC 8956 for IPv6) of the port's traffic to another VRF's table.
+    /// Rules are per family: a classifier with prefixes has theirs; one without applies to each of `families`.
+    public static func classifierRules(
+        port: String, _ classifier: TrafficClassifier, table: UInt32, priority: UInt32,
+        families: [UInt8] = [AddressFamily.inet, AddressFamily.inet6], delete: Bool = false
+    ) throws(NetlinkError) -> [NetlinkRequest] {
+        let prefixes = [classifier.destinationPrefix, classifier.sourcePrefix].compactMap { $0 }.map(InetPrefix.init)
+        let own = Set(prefixes.map(\.family))
+        guard own.count <= 1 else {
+            throw .invalidArgument("classifier \(classifier): an IPv4 and an IPv6 prefix in one rule")
         }
-        let destination = try v4(classifier.destinationPrefix)
-        let source = try v4(classifier.sourcePrefix)
-        var w = NetlinkWriter(capacity: 80)
-        w.append(AddressFamily.inet)
+        var requests: [NetlinkRequest] = []
+        for family in own.first.map({ [$0] }) ?? families {
+            requests.append(
+                classifierRule(
+                    port: port, classifier, family: family, table: table, priority: priority, delete: delete))
+        }
+        return requests
+    }
+
+    static func classifierRule(
+        port: String, _ classifier: TrafficClassifier, family: UInt8, table: UInt32, priority: UInt32, delete: Bool
+    ) -> NetlinkRequest {
+        let destination = classifier.destinationPrefix.map(InetPrefix.init)
+        let source = classifier.sourcePrefix.map(InetPrefix.init)
+        var w = NetlinkWriter(capacity: 96)
+        w.append(family)
         w.append(destination?.length ?? 0)
         w.append(source?.length ?? 0)
         w.append(contentsOf: [0, 0, 0, 0] as [UInt8])  // tos table res1 res2
@@ -175,7 +187,8 @@ public enum KernelRequests {
             type: delete ? NetlinkMessageType.delRule : NetlinkMessageType.newRule,
             flags: delete ? [] : createExclusive, body: w.bytes,
             summary:
-                "\(delete ? "RTM_DELRULE" : "RTM_NEWRULE") pref \(priority) iif \(port) \(classifier) lookup \(table)")
+                "\(delete ? "RTM_DELRULE" : "RTM_NEWRULE") \(family == AddressFamily.inet6 ? "-6 " : "")pref \(priority) "
+                + "iif \(port) \(classifier) lookup \(table)")
     }
 
     /// `ip link add <name> address <mac> up type vxlan external local <ip> dstport <port> nolearning`.

@@ -99,9 +99,8 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
     ) throws -> [NetlinkRequest] {
         var requests: [NetlinkRequest] = []
         for port in ports.sorted() {
-            requests.append(
-                try KernelRequests.classifierRule(
-                    port: port, classifier, table: table, priority: classifierPriority, delete: delete))
+            requests += try KernelRequests.classifierRules(
+                port: port, classifier, table: table, priority: classifierPriority, families: families, delete: delete)
         }
         return requests
     }
@@ -116,7 +115,21 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         var family: UInt8
     }
 
-    static let families = [AddressFamily.inet, AddressFamily.inet6]
+    /// The families this kernel routes: IPv4, and IPv6 unless the kernel was booted without it
+    /// (`ipv6.disable=1`), where every IPv6 rule or route request would fail and take IPv4 users down with it.
+    private var families = [AddressFamily.inet, AddressFamily.inet6]
+    private var familiesProbed = false
+
+    private func probeFamilies() {
+        guard !familiesProbed else { return }
+        familiesProbed = true
+        do {
+            _ = try netlink.rules.rules(family: AddressFamily.inet6)
+        } catch {
+            families = [AddressFamily.inet]
+            logger.notice("IPv6 policy routing unavailable (\(error)): IPv4 VRFs only")
+        }
+    }
 
     /// Label tables start above the VRF tables (`tableBase + 65535`): labels are 20-bit.
     static let labelTableOffset: UInt32 = 0x10_0000
@@ -213,12 +226,13 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
     /// `tableBase...tableBase+65535` and label tables, at ``rulePriority``) and the bagpipe-protocol routes of those
     /// tables.
     public func resetState() throws {
+        probeFamilies()
         try netlink.links.deleteIfPresent(.name(deviceName))
         deviceIndex = nil
         let vrfTables = tableBase...(tableBase + 65535)
         let labelTables = labelTable(0)...labelTable(0xF_FFFF)
         func ours(_ table: UInt32) -> Bool { vrfTables.contains(table) || labelTables.contains(table) }
-        for family in Self.families {
+        for family in families {
             let rules = try netlink.rules.rules(family: family).filter {
                 [rulePriority, classifierPriority].contains($0.priority ?? 0) && $0.table.map(ours) == true
             }
@@ -226,7 +240,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
             try netlink.socket.apply(
                 rules.map { RuleRequest.delete(Rule(family: family, priority: $0.priority, table: $0.table)) })
         }
-        let routes = try Self.families.flatMap { family in
+        let routes = try families.flatMap { family in
             try netlink.routes.routes(family: family, protocol: RouteProtocol.bagpipe).filter { ours($0.table) }
         }
         let failures = try netlink.socket.executeBatch(routes.map(RouteRequest.delete)).filter { $0.errno != ESRCH }
@@ -257,7 +271,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         let table = tableBase + instance.id
         // Without them a lookup that misses the VRF would fall through to `main` (interop-lab §7.3).
         try netlink.routes.apply(
-            [InetPrefix.defaultV4, .defaultV6].map {
+            families.map { $0 == AddressFamily.inet6 ? InetPrefix.defaultV6 : .defaultV4 }.map {
                 .replace(Route(destination: $0, table: table, type: .unreachable, protocol: RouteProtocol.bagpipe))
             })
         var gateway: InterfaceAddress?
@@ -271,7 +285,12 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
     }
 
     private func plug(_ endpoint: PluggedEndpoint, _ port: String, _ vrf: inout VRFState) throws {
-        if let ip = endpoint.ip, case .v6 = ip { try requireIPv6Forwarding(for: ip, port) }
+        if let ip = endpoint.ip, case .v6 = ip {
+            guard families.contains(AddressFamily.inet6) else {
+                throw LinuxDataplaneError.kernelUnsupported(driver: "IP VPN linux-vxlan", missing: ["IPv6"])
+            }
+            try requireIPv6Forwarding(for: ip, port)
+        }
         guard let link = try netlink.links.link(.name(port)) else { throw LinuxDataplaneError.noSuchInterface(port) }
         var requests: [NetlinkRequest] = []
         if vrf.ports[port] == nil {
@@ -286,7 +305,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
             }
         }
         if endpoint.direction.forwardsFromPort && !vrf.fromPortRules.contains(port) {
-            for family in Self.families {
+            for family in families {
                 requests.append(
                     try RuleRequest.add(
                         Rule(family: family, priority: rulePriority, table: vrf.table, inputInterface: port)))
@@ -321,7 +340,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
     /// The rules and the routes of a label's table, per family, from the endpoints that now have that label (the
     /// first VM host of them, in a stable order); none left for a family: its rule and route go.
     private func labelRequests(_ label: UInt32, _ vrf: inout VRFState) -> [NetlinkRequest] {
-        Self.families.flatMap { labelRequests(LabelKey(label: label, family: $0), &vrf) }
+        families.flatMap { labelRequests(LabelKey(label: label, family: $0), &vrf) }
     }
 
     private func labelRequests(_ key: LabelKey, _ vrf: inout VRFState) -> [NetlinkRequest] {
@@ -398,7 +417,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         vrf.ports[port] = nil
         vrf.portIndexes[port] = nil
         if vrf.fromPortRules.remove(port) != nil {
-            for family in Self.families {
+            for family in families {
                 requests.append(
                     RuleRequest.delete(
                         Rule(family: family, priority: rulePriority, table: vrf.table, inputInterface: port)))
@@ -425,7 +444,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         for (prefix, hops) in vrf.routes {
             for hop in hops { try release(PENeighbor(pe: hop.vtep, family: InetPrefix(prefix).family)) }
         }
-        for family in Self.families { try netlink.routes.flush(family: family, table: vrf.table) }
+        for family in families { try netlink.routes.flush(family: family, table: vrf.table) }
     }
 
     private func tunnelHop(_ endpoint: RemoteEndpoint) throws -> (IPPrefix, KernelRequests.TunnelNextHop) {

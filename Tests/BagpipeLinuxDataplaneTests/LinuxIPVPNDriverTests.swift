@@ -181,6 +181,24 @@ struct LinuxIPVPNDriverTests {
         // Not routed: an address the VRF does not have is unreachable, not looked up in `main`.
         #expect(!lab.ping(from: "v61", "2001:db8:9::9"))
 
+        // Flowspec redirect-to-VRF (RFC 8956): an IPv6 prefix gives an IPv6 rule only; no prefix, one per family.
+        let icmp6 = TrafficClassifier(destinationPrefix: IPPrefix("2001:db8:2::5/128"), ipProtocol: 58)
+        let udp = TrafficClassifier(ipProtocol: 17)
+        for classifier in [icmp6, udp] {
+            try drivers[1]!.apply(.addTrafficClassifier(classifier, redirectTo: vrf(1)), instance: vrf(1))
+        }
+        let rules6 = try lab.ip("-n", lab.node(1), "-6", "rule", "show")
+        let rules4 = try lab.ip("-n", lab.node(1), "-4", "rule", "show")
+        #expect(rules6.contains("to 2001:db8:2::5 iif tap61 ipproto ipv6-icmp lookup 20001"), "\(rules6)")
+        #expect(!rules4.contains("ipv6-icmp"), "\(rules4)")
+        #expect(rules6.contains("iif tap61 ipproto udp lookup 20001") && rules4.contains("iif tap61 ipproto udp"))
+        for classifier in [icmp6, udp] {
+            try drivers[1]!.apply(.removeTrafficClassifier(classifier), instance: vrf(1))
+        }
+        let after6 = try lab.ip("-n", lab.node(1), "-6", "rule", "show")
+        #expect(!after6.contains("ipproto"), "\(after6)")
+        #expect(lab.ping(from: "v61", "2001:db8:2::5"))
+
         for node in 1...2 {
             try drivers[node]!.apply(
                 .vifUnplugged(
