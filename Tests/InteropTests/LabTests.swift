@@ -230,7 +230,7 @@ struct LabTests {
     }
 
     @Test(
-        "IP VPN over IPv6 (VPN-IPv6, RFC 4659) through each reflector: two subnets on two nodes ping; detach stops it",
+        "IPv6 through each reflector: E-VPN (ND through the bridge's suppression) and an IPv6 VRF (VPN-IPv6, RFC 4659)",
         arguments: ["ours", "gobgp", "frr"])
     func ipv6VRF(reflector: String) throws {
         guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
@@ -238,6 +238,13 @@ struct LabTests {
         let name = "b6\(getpid() % 100_000)\(reflector.prefix(1))"
         defer { _ = try? lab(name, ["down"]) }
         try must(name, ["up", "--nodes", "2", "--vms", "3", "--rr", reflector, "--bin", bin])
+        // E-VPN: the remote VM's MAC+IPv6 route becomes a neighbour of the bridge, which answers the NS.
+        try attach(name, 1, 1, "e6", "evpn", "2001:db8:77::1/64", rt: "64512:77")
+        try attach(name, 2, 1, "e6", "evpn", "2001:db8:77::2/64", rt: "64512:77")
+        #expect(try pings(name, 1, 1, "2001:db8:77::2"))
+        let neighbors = try must(name, ["node", "1", "ip", "-6", "neigh", "show"])
+        #expect(neighbors.contains("2001:db8:77::2 dev evpn---1 lladdr 02:00:00:00:02:01 PERMANENT"), "\(neighbors)")
+        // IP VPN: two subnets of one VRF, routed over the IPv4 tunnels.
         try attach(name, 1, 2, "vrf6", "ipvpn", "2001:db8:1::2/64", rt: "64512:66", gateway: "2001:db8:1::1")
         try attach(name, 2, 2, "vrf6", "ipvpn", "2001:db8:2::2/64", rt: "64512:66", gateway: "2001:db8:2::1")
         // Another VRF with an address of the same subnet on node 2: not reachable from vrf6.
