@@ -260,6 +260,33 @@ struct LabTests {
         #expect(!rules.contains("iif tap2v2"), "\(rules)")
     }
 
+    @Test("Bad command lines are refused with exit status 2 and a precise message, and make nothing")
+    func badCommandLines() throws {
+        let name = "bx\(getpid() % 100_000)"
+        let cases: [([String], String)] = [
+            (["up", "--bogus"], "unknown option --bogus"),
+            (["up", "--nodes"], "--nodes needs a value"),
+            (["up", "--nodes", "--vms", "2"], "--nodes needs a value"),
+            (["up", "--nodes", "x"], "--nodes takes a number from 1 to 200, not x"),
+            (["up", "--rr", "bird"], "--rr takes ours, gobgp or frr, not bird"),
+            (["up", "extra"], "up takes 0 argument(s)"),
+            (["attach", "1"], "attach takes 2 argument(s) (NODE VM), got 1"),
+            (["attach", "1", "1", "--type", "evpn"], "attach needs --network"),
+            (["attach", "1", "1", "--network", "n", "--type", "l3"], "attach needs --type evpn or ipvpn"),
+            (
+                ["attach", "1", "1", "--network", "n", "--type", "evpn", "--ip", "10.0.0.1/24", "--rt", "1:1"],
+                "lab \(name) has no VM 1 on node 1"
+            ),
+            (["frobnicate"], "unknown command frobnicate"),
+        ]
+        for (arguments, message) in cases {
+            let r = try lab(name, arguments)
+            #expect(r.status == 2, "\(arguments): \(r.output)")
+            #expect(r.output.contains(message), "\(arguments): \(r.output)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/run/bagpipe-lab/\(name)"))
+    }
+
     @Test("IP VPN: two VRFs with the same addresses on the same nodes stay apart")
     func overlappingVRFs() throws {
         guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
