@@ -91,8 +91,15 @@ let package = Package(
             ],
             swiftSettings: strictSockets
         ),
+        // The one JSON value type, parser and writer (RFC 8259) every module shares. No I/O, no Foundation.
+        .target(name: "BagpipeJSON", swiftSettings: strict),
+        .testTarget(
+            name: "BagpipeJSONTests",
+            dependencies: ["BagpipeJSON", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
         // JSON view of every message (RFC field names), both directions; used by bagpipe-wire.
-        .target(name: "BGPWireJSON", dependencies: ["BGPWire"], swiftSettings: strict),
+        .target(name: "BGPWireJSON", dependencies: ["BGPWire", "BagpipeJSON"], swiftSettings: strict),
         .executableTarget(
             name: "bagpipe-wire",
             dependencies: [
@@ -182,8 +189,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // bagpipe-bgp's REST API model: attach/detach bodies with the original's schema and validation, the
-        // looking-glass tree. Pure (Foundation for JSON only).
-        .target(name: "BagpipeAPI", dependencies: ["BGPWire"], swiftSettings: strict),
+        // looking-glass tree. Pure.
+        .target(name: "BagpipeAPI", dependencies: ["BGPWire", "BagpipeJSON"], swiftSettings: strict),
         // The HTTP shell of the REST API (Hummingbird) on 127.0.0.1:8082.
         .target(
             name: "BagpipeREST",
@@ -256,6 +263,7 @@ let package = Package(
         .target(
             name: "BagpipeAgent",
             dependencies: [
+                "BagpipeJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -289,6 +297,7 @@ let package = Package(
         .target(
             name: "BagpipeServer",
             dependencies: [
+                "BagpipeJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

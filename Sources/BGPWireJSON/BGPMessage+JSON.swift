@@ -16,7 +16,7 @@ extension BGPMessage {
     }
 
     public init(json: JSON) throws(JSONError) {
-        let o = try JSONObject(json)
+        let o = try JSONReader(json)
         let type = try o.string("type")
         switch type.uppercased() {
         case "OPEN": self = .open(try OpenMessage(o))
@@ -54,13 +54,13 @@ extension OpenMessage {
         return o
     }
 
-    init(_ o: JSONObject) throws(JSONError) {
+    init(_ o: JSONReader) throws(JSONError) {
         self.init(
             version: try o.optionalInteger("version") ?? 4, myAutonomousSystem: try o.integer("myAutonomousSystem"),
             holdTime: try o.integer("holdTime"),
             bgpIdentifier: try o.parsed("bgpIdentifier", "an IPv4 address") { IPv4Address($0) },
             optionalParameters: try o.map("optionalParameters") { (j, path) throws(JSONError) in
-                let p = try JSONObject(j, path: path)
+                let p = try JSONReader(j, path: path)
                 let type: UInt8 = try p.integer("type")
                 if type == 2 {
                     return .capabilities(
@@ -140,7 +140,7 @@ extension Capability {
     }
 
     public init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         let code: UInt8 = try o.integer("code")
         switch code {
         case Code.multiprotocol: self = .multiprotocol(try AddressFamily(o))
@@ -150,7 +150,7 @@ extension Capability {
         case Code.extendedNextHop:
             self = .extendedNextHop(
                 try o.map("entries") { (j, path) throws(JSONError) in
-                    let e = try JSONObject(j, path: path)
+                    let e = try JSONReader(j, path: path)
                     return ExtendedNextHopEntry(
                         nlriAFI: AFI(try e.integer("nlriAfi")), nlriSAFI: try e.integer("nlriSafi"),
                         nextHopAFI: AFI(try e.integer("nextHopAfi")))
@@ -165,14 +165,14 @@ extension Capability {
                 GracefulRestart(
                     restartFlags: flags, restartTime: time,
                     families: try o.map("families") { (j, path) throws(JSONError) in
-                        let f = try JSONObject(j, path: path)
+                        let f = try JSONReader(j, path: path)
                         return GracefulRestart.Family(try AddressFamily(f), flags: try f.integer("flags"))
                     }))
         case Code.fourOctetAS: self = .fourOctetAS(try o.integer("asn"))
         case Code.addPath:
             self = .addPath(
                 try o.map("families") { (j, path) throws(JSONError) in
-                    let f = try JSONObject(j, path: path)
+                    let f = try JSONReader(j, path: path)
                     let mode: UInt8 = try f.integer("sendReceive")
                     guard (1...3).contains(mode) else {
                         throw JSONError(f.childPath("sendReceive"), "must be 1, 2 or 3")
@@ -182,7 +182,7 @@ extension Capability {
         case Code.longLivedGracefulRestart:
             self = .longLivedGracefulRestart(
                 try o.map("families") { (j, path) throws(JSONError) in
-                    let f = try JSONObject(j, path: path)
+                    let f = try JSONReader(j, path: path)
                     let stale: UInt32 = try f.integer("staleTime")
                     guard stale <= 0xFF_FFFF else { throw JSONError(f.childPath("staleTime"), "must fit in 24 bits") }
                     return LongLivedGracefulRestartEntry(
@@ -210,7 +210,7 @@ func familyMembers(_ f: AddressFamily) -> [(String, JSON)] {
 
 extension AddressFamily {
     /// From `afi` + `safi` numbers, or a `family` text such as `ipv4/mpls-vpn`.
-    init(_ o: JSONObject) throws(JSONError) {
+    init(_ o: JSONReader) throws(JSONError) {
         if o.optional("afi") != nil || o.optional("safi") != nil {
             self.init(AFI(try o.integer("afi")), SAFI(try o.integer("safi")))
         } else {
@@ -231,7 +231,7 @@ extension NotificationMessage {
         return o
     }
 
-    init(_ o: JSONObject) throws(JSONError) {
+    init(_ o: JSONReader) throws(JSONError) {
         let code: UInt8 = try o.integer("errorCode")
         let subcode: UInt8 = try o.integer("errorSubcode")
         if o.optional("data") != nil {
@@ -257,7 +257,7 @@ extension RouteRefreshMessage {
         ] + (orfEntries.isEmpty ? [] : [("orfEntries", .string(Hex.encode(orfEntries)))])
     }
 
-    init(_ o: JSONObject) throws(JSONError) {
+    init(_ o: JSONReader) throws(JSONError) {
         self.init(
             family: try AddressFamily(o), rawSubtype: try o.optionalInteger("subtype") ?? 0,
             orfEntries: o.optional("orfEntries") != nil ? try o.hex("orfEntries") : [])

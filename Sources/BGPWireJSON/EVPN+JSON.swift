@@ -13,11 +13,11 @@ extension EVPNNLRI {
     /// The route's members, preceded by `pathId` when the NLRI has one.
     public var json: JSON {
         guard let pathID, case .object(let members) = route.json else { return route.json }
-        return .object([("pathId", JSON(pathID))] + members)
+        return .object([("pathId", JSON(pathID))] + members.map { ($0.key, $0.value) })
     }
 
     public init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         self.init(pathID: try o.optionalInteger("pathId"), route: try EVPNRoute(json: json, path: path))
     }
 }
@@ -66,7 +66,7 @@ extension EVPNRoute {
     /// `gatewayIpAddress` of an IP Prefix route (0.0.0.0 or ::, no overlay index); a `value` member makes
     /// the route raw whatever its type.
     public init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         let type: UInt8 = try o.integer("routeType")
         if o.optional("value") != nil || EVPNRoute.name(ofType: type) == nil {
             let value = try o.hex("value")
@@ -148,12 +148,12 @@ private func evpnLabelJSON(_ field: LabelField) -> JSON {
     ])
 }
 
-private func readEVPNIP(_ o: JSONObject, _ key: String) throws(JSONError) -> IPAddress {
+private func readEVPNIP(_ o: JSONReader, _ key: String) throws(JSONError) -> IPAddress {
     try o.parsed(key, "an IP address") { IPAddress($0) }
 }
 
 /// Reads the label field object at `key` from its `raw` member.
-private func readEVPNLabel(_ o: JSONObject, _ key: String) throws(JSONError) -> LabelField {
+private func readEVPNLabel(_ o: JSONReader, _ key: String) throws(JSONError) -> LabelField {
     let field = try o.object(key)
     let raw: UInt32 = try field.integer("raw")
     guard raw <= 0xFF_FFFF else { throw JSONError(field.childPath("raw"), "\(raw) does not fit in 24 bits") }

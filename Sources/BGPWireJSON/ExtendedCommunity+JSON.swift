@@ -55,7 +55,7 @@ extension ExtendedCommunity {
     /// very same octets. Otherwise from `type` and the kind's members, as a person would write it:
     /// `{"type": "route-target", "value": "65000:100"}`, `{"type": "encapsulation", "tunnelTypeName": "vxlan"}`.
     public init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         if o.optional("raw") != nil {
             let bytes = try o.hex("raw")
             guard bytes.count == 8 else {
@@ -96,7 +96,7 @@ extension TypedExtendedCommunity {
     }
 
     /// The typed value from `type` and the members of its kind.
-    fileprivate init(fields o: JSONObject) throws(JSONError) {
+    fileprivate init(fields o: JSONReader) throws(JSONError) {
         let kind = try o.string("type")
         func target() throws(JSONError) -> RouteTarget {
             try o.parsed("value", "a route target (65000:100, 192.0.2.1:5, 4200000000:5)") { RouteTarget($0) }
@@ -140,7 +140,7 @@ extension TypedExtendedCommunity {
     }
 }
 
-extension JSONObject {
+extension JSONReader {
     /// `tunnelType` (a number) or, when it is absent, `tunnelTypeName` (`vxlan`, `mpls`, ...).
     func encapsulationTunnelType() throws(JSONError) -> TunnelType {
         if let n: UInt16 = try optionalInteger("tunnelType") { return TunnelType(n) }

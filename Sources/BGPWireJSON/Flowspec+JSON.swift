@@ -30,7 +30,7 @@ extension FlowspecNLRI {
     public init(json: JSON, family: AddressFamily, path: String) throws(JSONError) {
         guard family.afi == .ipv4 || family.afi == .ipv6, family.safi == .flowspec || family.safi == .flowspecVPN
         else { throw JSONError(path, "\(family) is not a flowspec family") }
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         var rd: RouteDistinguisher? = nil
         if family.safi == .flowspecVPN {
             rd = try o.parsed("routeDistinguisher", "a route distinguisher") { RouteDistinguisher($0) }
@@ -80,7 +80,7 @@ extension FlowspecComponent {
 
     /// Reads one component of an `afi` flow specification.
     public init(json: JSON, afi: AFI, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         let type = try Self.type(o)
         if type == 13 && afi != .ipv6 {
             throw JSONError(o.childPath("type"), "flow label (type 13) is defined for IPv6 only (RFC 8956 §3.7)")
@@ -111,7 +111,7 @@ extension FlowspecComponent {
     }
 
     /// From "type", "name" or both (which must agree).
-    private static func type(_ o: JSONObject) throws(JSONError) -> UInt8 {
+    private static func type(_ o: JSONReader) throws(JSONError) -> UInt8 {
         let number = try o.optionalInteger("type", as: UInt8.self)
         if let number, !(1...13).contains(number) {
             throw JSONError(o.childPath("type"), "unknown flowspec component type \(number) (1-13 are defined)")
@@ -129,7 +129,7 @@ extension FlowspecComponent {
         return UInt8(index)
     }
 
-    private static func prefix(_ o: JSONObject, afi: AFI) throws(JSONError) -> FlowspecPrefix {
+    private static func prefix(_ o: JSONReader, afi: AFI) throws(JSONError) -> FlowspecPrefix {
         let offset = try o.optionalInteger("offset", as: UInt8.self) ?? 0
         if afi == .ipv4 {
             if offset != 0 { throw JSONError(o.childPath("offset"), "IPv4 prefixes have no offset") }
@@ -144,13 +144,13 @@ extension FlowspecComponent {
     }
 
     private static func operators<Op: FlowspecOperatorJSON>(
-        _ o: JSONObject, maxLength: FlowspecValueLength, _ rule: String
+        _ o: JSONReader, maxLength: FlowspecValueLength, _ rule: String
     ) throws(JSONError) -> [Op] {
         let items = try o.array("operators")
         guard !items.isEmpty else { throw JSONError(o.childPath("operators"), "at least one operator is required") }
         var ops: [Op] = []
         for (i, item) in items.enumerated() {
-            let op = try JSONObject(item, path: "\(o.childPath("operators"))[\(i)]")
+            let op = try JSONReader(item, path: "\(o.childPath("operators"))[\(i)]")
             if let end = op.optional("endOfList"), end != .bool(i == items.count - 1) {
                 throw JSONError(op.childPath("endOfList"), "must be true on the last operator only")
             }
@@ -181,12 +181,12 @@ extension FlowspecComponent {
 /// Operator types as JSON members.
 protocol FlowspecOperatorJSON {
     static var reservedMask: UInt8 { get }
-    init(_ o: JSONObject, value: UInt64, length: FlowspecValueLength, and: Bool, reservedBits: UInt8) throws(JSONError)
+    init(_ o: JSONReader, value: UInt64, length: FlowspecValueLength, and: Bool, reservedBits: UInt8) throws(JSONError)
 }
 
 extension NumericOperator: FlowspecOperatorJSON {
     init(
-        _ o: JSONObject, value: UInt64, length: FlowspecValueLength, and: Bool, reservedBits: UInt8
+        _ o: JSONReader, value: UInt64, length: FlowspecValueLength, and: Bool, reservedBits: UInt8
     )
         throws(JSONError)
     {
@@ -209,7 +209,7 @@ extension NumericOperator: FlowspecOperatorJSON {
 
 extension BitmaskOperator: FlowspecOperatorJSON {
     init(
-        _ o: JSONObject, value: UInt64, length: FlowspecValueLength, and: Bool, reservedBits: UInt8
+        _ o: JSONReader, value: UInt64, length: FlowspecValueLength, and: Bool, reservedBits: UInt8
     )
         throws(JSONError)
     {

@@ -1,60 +1,12 @@
-/// A JSON value with ordered object keys (so output follows RFC field order) and exact integers
-/// (64-bit values such as route distinguishers must not go through Double).
-public enum JSON: Hashable, Sendable {
-    case null
-    case bool(Bool)
-    case int(Int64)
-    /// Integers above Int64.max (UInt64 values).
-    case uint(UInt64)
-    case string(String)
-    case array([JSON])
-    case object([(String, JSON)])
+@_exported import BagpipeJSON
 
-    public static func == (a: JSON, b: JSON) -> Bool {
-        switch (a, b) {
-        case (.null, .null): return true
-        case (.bool(let x), .bool(let y)): return x == y
-        case (.int(let x), .int(let y)): return x == y
-        case (.uint(let x), .uint(let y)): return x == y
-        case (.int(let x), .uint(let y)), (.uint(let y), .int(let x)): return x >= 0 && UInt64(x) == y
-        case (.string(let x), .string(let y)): return x == y
-        case (.array(let x), .array(let y)): return x == y
-        case (.object(let x), .object(let y)):
-            return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        default: return false
-        }
-    }
+/// The shared JSON value (`BagpipeJSON`): ordered object members (so output follows RFC field order) and exact
+/// integers (64-bit values such as route distinguishers must not go through Double).
+public typealias JSON = JSONValue
 
-    public func hash(into h: inout Hasher) {
-        switch self {
-        case .null: h.combine(0)
-        case .bool(let b): h.combine(b)
-        case .int(let i): h.combine(i)
-        case .uint(let u): h.combine(u)
-        case .string(let s): h.combine(s)
-        case .array(let a): h.combine(a)
-        case .object(let o):
-            for (k, v) in o {
-                h.combine(k)
-                h.combine(v)
-            }
-        }
-    }
-
-    public init(_ value: some BinaryInteger) {
-        if let i = Int64(exactly: value) {
-            self = .int(i)
-        } else {
-            self = .uint(UInt64(value))
-        }
-    }
-
-    // MARK: - Access
-
-    public subscript(key: String) -> JSON? {
-        guard case .object(let members) = self else { return nil }
-        return members.first { $0.0 == key }?.1
-    }
+extension JSON {
+    /// An object from members in RFC field order.
+    public static func object(_ members: [(String, JSON)]) -> JSON { .object(JSONObject(members)) }
 }
 
 /// Why a JSON document does not describe a valid message: the path to the bad member and the problem.
@@ -73,8 +25,8 @@ public struct JSONError: Error, Hashable, Sendable, CustomStringConvertible {
 // MARK: - Reading members with precise errors
 
 /// A cursor into a JSON object that knows its path, so every error names the member at fault.
-public struct JSONObject {
-    public let members: [(String, JSON)]
+public struct JSONReader {
+    public let members: JSONObject
     public let path: String
 
     public init(_ json: JSON, path: String = "") throws(JSONError) {
@@ -86,7 +38,7 @@ public struct JSONObject {
     func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     public func optional(_ key: String) -> JSON? {
-        guard let v = members.first(where: { $0.0 == key })?.1, v != .null else { return nil }
+        guard let v = members[key], v != .null else { return nil }
         return v
     }
 
@@ -132,8 +84,8 @@ public struct JSONObject {
         return a
     }
 
-    public func object(_ key: String) throws(JSONError) -> JSONObject {
-        try JSONObject(value(key), path: childPath(key))
+    public func object(_ key: String) throws(JSONError) -> JSONReader {
+        try JSONReader(value(key), path: childPath(key))
     }
 
     /// Parses a string member with `parse`, e.g. an address.

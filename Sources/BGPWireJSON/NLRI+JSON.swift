@@ -19,7 +19,7 @@ extension NLRIList {
 
     public init(json: JSON, family: AddressFamily, path: String) throws(JSONError) {
         if case .object = json {
-            self = .raw(try JSONObject(json, path: path).hex("raw"))
+            self = .raw(try JSONReader(json, path: path).hex("raw"))
             guard matches(family) else { throw JSONError(path, "\(family) NLRI must be an array") }
             return
         }
@@ -63,7 +63,7 @@ extension LabelField {
     /// From `{"raw": n}`, `{"label": n, "bottomOfStack": b}`, or a bare number taken as the raw field.
     init(labelJSON json: JSON, path: String) throws(JSONError) {
         if case .object = json {
-            let o = try JSONObject(json, path: path)
+            let o = try JSONReader(json, path: path)
             if let raw: UInt32 = try o.optionalInteger("raw") {
                 guard raw <= 0xFF_FFFF else { throw JSONError(o.childPath("raw"), "must fit in 24 bits") }
                 self.init(rawValue: raw)
@@ -85,7 +85,7 @@ extension LabelStack {
 
     /// The labels of a labeled NLRI whose other fields take `otherBits`: the NLRI length octet counts them all,
     /// so together they must stay within 255 bits (RFC 8277 §2).
-    init(_ o: JSONObject, otherBits: Int) throws(JSONError) {
+    init(_ o: JSONReader, otherBits: Int) throws(JSONError) {
         let fields = try o.map("labels") { (j, p) throws(JSONError) in try LabelField(labelJSON: j, path: p) }
         guard (1...LabelStack.capacity).contains(fields.count) else {
             throw JSONError(o.childPath("labels"), "1 to \(LabelStack.capacity) labels")
@@ -102,7 +102,7 @@ extension IPv4PrefixNLRI {
     public var json: JSON { withPathID(pathID, [("prefix", .string(prefix.description))]) }
 
     public init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         self.init(
             pathID: try o.optionalInteger("pathId"), prefix: try o.parsed("prefix", "an IPv4 prefix") { IPv4Prefix($0) }
         )
@@ -113,7 +113,7 @@ extension IPv6PrefixNLRI {
     public var json: JSON { withPathID(pathID, [("prefix", .string(prefix.description))]) }
 
     public init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         self.init(
             pathID: try o.optionalInteger("pathId"), prefix: try o.parsed("prefix", "an IPv6 prefix") { IPv6Prefix($0) }
         )
@@ -124,7 +124,7 @@ extension LabeledIPv4NLRI {
     public var json: JSON { withPathID(pathID, [("labels", labels.json), ("prefix", .string(prefix.description))]) }
 
     public init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         let prefix = try o.parsed("prefix", "an IPv4 prefix") { IPv4Prefix($0) }
         self.init(
             pathID: try o.optionalInteger("pathId"), labels: try LabelStack(o, otherBits: Int(prefix.length)),
@@ -136,7 +136,7 @@ extension LabeledIPv6NLRI {
     public var json: JSON { withPathID(pathID, [("labels", labels.json), ("prefix", .string(prefix.description))]) }
 
     public init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         let prefix = try o.parsed("prefix", "an IPv6 prefix") { IPv6Prefix($0) }
         self.init(
             pathID: try o.optionalInteger("pathId"), labels: try LabelStack(o, otherBits: Int(prefix.length)),
@@ -155,7 +155,7 @@ extension VPNIPv4NLRI {
     }
 
     public init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         let prefix = try o.parsed("prefix", "an IPv4 prefix") { IPv4Prefix($0) }
         self.init(
             pathID: try o.optionalInteger("pathId"), labels: try LabelStack(o, otherBits: 64 + Int(prefix.length)),
@@ -175,7 +175,7 @@ extension VPNIPv6NLRI {
     }
 
     public init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         let prefix = try o.parsed("prefix", "an IPv6 prefix") { IPv6Prefix($0) }
         self.init(
             pathID: try o.optionalInteger("pathId"), labels: try LabelStack(o, otherBits: 64 + Int(prefix.length)),
@@ -194,7 +194,7 @@ extension RTCNLRI {
     }
 
     public init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         let pathID: UInt32? = try o.optionalInteger("pathId")
         if try o.bool("default") {
             self = .default(pathID: pathID)

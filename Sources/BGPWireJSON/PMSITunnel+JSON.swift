@@ -23,7 +23,7 @@ extension PMSITunnel {
     /// `tunnelTypeName`; `tunnelIdentifier` (hex) over `tunnelEndpoint`, which is only for ingress replication.
     /// Without either, the identifier is empty (fine for type 0, "no tunnel information").
     public init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         let leaf = try o.bool("leafInformationRequired")
         let flags: UInt8 = try o.optionalInteger("flags") ?? (leaf ? PMSITunnel.leafInformationRequiredFlag : 0)
         let type: TunnelType

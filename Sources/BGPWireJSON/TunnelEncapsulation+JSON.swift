@@ -11,7 +11,7 @@ extension TunnelEncapsulation {
     /// Reads the form ``json`` writes. A sub-TLV's `value` (hex) wins when present; otherwise it is built
     /// from the typed members of its type (see ``TunnelEncapsulation/Tunnel/init(json:path:)``).
     public init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         self.init(tunnels: try o.map("tlvs") { (j, p) throws(JSONError) in try Tunnel(json: j, path: p) })
     }
 }
@@ -62,7 +62,7 @@ extension TunnelEncapsulation.Tunnel {
 
     /// `tunnelType` (or `tunnelTypeName`) and `subTlvs` (may be omitted for none).
     init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         let type = try o.encapsulationTunnelType()
         var subTLVs: [TunnelEncapsulation.SubTLV] = []
         for (i, j) in (try o.optionalArray("subTlvs") ?? []).enumerated() {
@@ -85,7 +85,7 @@ extension TunnelEncapsulation.Tunnel {
     {
         typealias Types = TunnelEncapsulation.SubTLVType
         typealias SubTLV = TunnelEncapsulation.SubTLV
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         let type: UInt8 = try o.integer("type")
         let sub: SubTLV
         if o.optional("value") != nil {

@@ -9,7 +9,7 @@ extension UpdateMessage {
         ]
     }
 
-    init(_ o: JSONObject) throws(JSONError) {
+    init(_ o: JSONReader) throws(JSONError) {
         func prefixes(_ key: String) throws(JSONError) -> [IPv4PrefixNLRI] {
             guard o.optional(key) != nil else { return [] }
             return try o.map(key) { (j, path) throws(JSONError) in try IPv4PrefixNLRI(json: j, path: path) }
@@ -56,7 +56,7 @@ extension PathAttribute {
     }
 
     public init(json: JSON, path: String) throws(JSONError) {
-        let o = try JSONObject(json, path: path)
+        let o = try JSONReader(json, path: path)
         let code: UInt8
         if let c: UInt8 = try o.optionalInteger("typeCode") {
             code = c
@@ -103,7 +103,7 @@ extension PathAttribute {
         case TypeCode.onlyToCustomer: value = .onlyToCustomer(try JSON.integer(v, path: valuePath))
         case TypeCode.atomicAggregate: value = .atomicAggregate
         case TypeCode.aggregator, TypeCode.as4Aggregator:
-            let a = try JSONObject(v, path: valuePath)
+            let a = try JSONReader(v, path: valuePath)
             let agg = Aggregator(
                 asn: try a.integer("asn"), address: try a.parsed("address", "an IPv4 address") { IPv4Address($0) })
             value = code == TypeCode.aggregator ? .aggregator(agg) : .as4Aggregator(agg)
@@ -118,7 +118,7 @@ extension PathAttribute {
             }
             value = .extendedCommunities(l)
         case TypeCode.mpReachNLRI:
-            let m = try JSONObject(v, path: valuePath)
+            let m = try JSONReader(v, path: valuePath)
             let family = try AddressFamily(m)
             value = .mpReachNLRI(
                 MPReachNLRI(
@@ -129,7 +129,7 @@ extension PathAttribute {
                     nlri: try NLRIList(
                         json: m.optional("nlri") ?? .array([]), family: family, path: m.childPath("nlri"))))
         case TypeCode.mpUnreachNLRI:
-            let m = try JSONObject(v, path: valuePath)
+            let m = try JSONReader(v, path: valuePath)
             let family = try AddressFamily(m)
             value = .mpUnreachNLRI(
                 MPUnreachNLRI(
@@ -160,7 +160,7 @@ extension ASPath {
         guard case .array(let a) = json else { throw JSONError(path, "expected an array of segments") }
         var segments: [Segment] = []
         for (i, e) in a.enumerated() {
-            let s = try JSONObject(e, path: "\(path)[\(i)]")
+            let s = try JSONReader(e, path: "\(path)[\(i)]")
             let name = try s.string("type")
             guard let type = SegmentType.allCases.first(where: { $0.name == name.uppercased() }) else {
                 throw JSONError(
@@ -205,7 +205,7 @@ extension NextHop {
             else { throw JSONError(path, "expected [global IPv6, link-local IPv6]") }
             self = vpn ? .vpnIPv6(global, linkLocal: ll) : .ipv6(global, linkLocal: ll)
         case .object:
-            self = .raw(try JSONObject(json, path: path).hex("raw"))
+            self = .raw(try JSONReader(json, path: path).hex("raw"))
         default: throw JSONError(path, "expected an address, a pair of addresses, null or {\"raw\": hex}")
         }
     }

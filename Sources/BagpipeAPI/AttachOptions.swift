@@ -113,7 +113,7 @@ public struct Fallback: Hashable, Sendable {
         var o = JSONObject()
         if let v = srcMAC { o["src_mac"] = .string(v.description) }
         if let v = dstMAC { o["dst_mac"] = .string(v.description) }
-        if let v = ovsPortNumber { o["ovs_port_number"] = .integer(Int64(v)) }
+        if let v = ovsPortNumber { o["ovs_port_number"] = .int(Int64(v)) }
         if let v = ovsPortName { o["ovs_port_name"] = .string(v) }
         if let v = ovsResubmit { o["ovs_resubmit"] = .string(v) }
         return .object(o)

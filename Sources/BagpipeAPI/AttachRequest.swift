@@ -165,7 +165,7 @@ public struct AttachRequest: Hashable, Sendable {
             switch c.value(key) {
             case nil, .string("")?: return nil
             case .string(let s)?: text = s
-            case .integer(let i)?: text = String(i)
+            case .int(let i)?: text = String(i)
             case let v?: text = v.pythonRepr
             }
             guard let r = PortRange(text.trimmingSpaces) else {

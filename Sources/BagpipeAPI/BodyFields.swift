@@ -42,7 +42,7 @@ struct BodyFields {
         guard let v = value(key) else { return nil }
         let n: Int64?
         switch v {
-        case .integer(let i): n = i
+        case .int(let i): n = i
         case .string(let s): n = Int64(s)
         default: n = nil
         }

@@ -19,7 +19,7 @@ public struct ErrorPage: Hashable, Sendable {
             contentType = "application/json"
             body =
                 JSONValue.object([
-                    "code": .integer(Int64(status)), "title": .string(title),
+                    "code": .int(Int64(status)), "title": .string(title),
                     "description": detail.map { .string($0) } ?? .null,
                 ]).jsonText
             return

@@ -61,13 +61,13 @@ public struct LocalPort: Hashable, Sendable {
             var p = JSONObject()
             p["plugged"] = .bool(ovs.plugged)
             if let v = ovs.portName { p["port_name"] = .string(v) }
-            if let v = ovs.portNumber { p["port_number"] = .integer(Int64(v)) }
-            if let v = ovs.vlan { p["vlan"] = .integer(Int64(v)) }
-            if let v = ovs.toVMPortNumber { p["to_vm_port_number"] = .integer(Int64(v)) }
+            if let v = ovs.portNumber { p["port_number"] = .int(Int64(v)) }
+            if let v = ovs.vlan { p["vlan"] = .int(Int64(v)) }
+            if let v = ovs.toVMPortNumber { p["to_vm_port_number"] = .int(Int64(v)) }
             if let v = ovs.toVMPortName { p["to_vm_port_name"] = .string(v) }
             o["ovs"] = .object(p)
         }
-        if let vlan { o["vlan"] = .integer(Int64(vlan)) }
+        if let vlan { o["vlan"] = .int(Int64(vlan)) }
         if let evpn {
             var e: JSONObject = ["id": .string(evpn.id)]
             if let n = evpn.ovsPortName { e["ovs_port_name"] = .string(n) }

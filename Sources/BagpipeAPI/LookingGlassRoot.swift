@@ -50,13 +50,13 @@ public struct LookingGlassRoot: LookingGlassNode {
             .subitem("summary") {
                 let c = try await counts()
                 return [
-                    "BGP_established_peers": .integer(Int64(c.establishedPeers)),
+                    "BGP_established_peers": .int(Int64(c.establishedPeers)),
                     "route_counts": [
-                        "local_routes_count": .integer(Int64(c.localRoutes)),
-                        "received_routes_count": .integer(Int64(c.receivedRoutes)),
+                        "local_routes_count": .int(Int64(c.localRoutes)),
+                        "received_routes_count": .int(Int64(c.receivedRoutes)),
                     ],
-                    "vpn_instances_count": .integer(Int64(c.vpnInstances)),
-                    "warnings_and_errors": .integer(Int64(logs.count)),
+                    "vpn_instances_count": .int(Int64(c.vpnInstances)),
+                    "warnings_and_errors": .int(Int64(logs.count)),
                     "start_time": .string(startTime),
                     "version": .string(version),
                 ]

@@ -188,11 +188,11 @@ public struct RestAttachOptions: Sendable {
             "advertise_subnet": .bool(advertiseSubnet),
             "readvertise": readvertise,
             "attract_traffic": .object(attract),
-            "lb_consistent_hash_order": .integer(Int64(lbConsistentHashOrder)),
-            "vni": .integer(Int64(vni)),
+            "lb_consistent_hash_order": .int(Int64(lbConsistentHashOrder)),
+            "vni": .int(Int64(vni)),
         ]
         // The original dropped --local-pref 0 (`if options.local_pref:`).
-        if let localPref { data["local_pref"] = .integer(Int64(localPref)) }
+        if let localPref { data["local_pref"] = .int(Int64(localPref)) }
         data["direction"] = .string(direction.rawValue)
         return data
     }

@@ -44,7 +44,7 @@ public struct HostPort: Hashable, Sendable {
         segmentationID = o["network"]?["segmentation_id"]?.intValue
         plugged =
             o["admin_state_up"]?.boolValue != false && !(o["device_owner"]?.stringValue ?? "").hasPrefix("network:")
-        serviceAttachments = (o["attachments"]?.arrayValue ?? []).compactMap(\.objectValue)
+        serviceAttachments = (o["attachments"]?.arrayValue ?? []).compactMap(\.dictionaryValue)
     }
 
     /// The local interface name of the port: `tap` + the first 11 characters of its id (Linux names are at most

@@ -61,7 +61,7 @@ public struct BGPLookingGlass: LookingGlassNode {
                     }
                 }
                 return [
-                    "local_routes_count": .integer(Int64(local)), "received_routes_count": .integer(Int64(received)),
+                    "local_routes_count": .int(Int64(local)), "received_routes_count": .int(Int64(received)),
                 ]
             },
         ]
@@ -141,20 +141,20 @@ struct PeerLookingGlass: LookingGlassNode {
         o["peeringAddresses"] = [
             "peer_address": .string("\(address)"), "local_address": .string(s.localEndpoint ?? ""),
         ]
-        o["as_info"] = ["local": .integer(Int64(localAS)), "peer": .integer(Int64(s.peerAS))]
+        o["as_info"] = ["local": .int(Int64(localAS)), "peer": .int(Int64(s.peerAS))]
         o["rtc"] = [
             "active": .bool(families.contains(.routeTargetConstraint)), "enabled": .bool(rtcEnabled),
         ]
         o["active_families"] = .array(families.map { .string("\($0)") })
         var proto: JSONObject = ["state": .string("\(s.state)")]
         if let down = s.lastDownReason { proto["last_down_reason"] = .string("\(down)") }
-        if let uptime = s.uptime { proto["uptime_seconds"] = .integer(uptime.components.seconds) }
+        if let uptime = s.uptime { proto["uptime_seconds"] = .int(uptime.components.seconds) }
         if let hold = s.negotiated?.holdTime { proto["hold_time"] = .string("\(hold)") }
         o["protocol"] = .object(proto)
         o["name"] = .string("BGP-\(address)")
         var received = JSONObject()
         for (f, n) in s.prefixesReceived.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-            received["\(f)"] = .integer(Int64(n))
+            received["\(f)"] = .int(Int64(n))
         }
         o["prefixes_received"] = .object(received)
         return o
@@ -226,8 +226,8 @@ struct InstanceLookingGlass: LookingGlassNode {
         o["external_instance_id"] = .string(i.externalID)
         o["description"] = i.description.map { .string($0) } ?? .null
         o["gateway_ip"] = i.gatewayIP.map { .string("\($0)") } ?? .null
-        o["subnet_prefix_length"] = i.prefixLength.map { .integer(Int64($0)) } ?? .null
-        o["instance_dataplane_id"] = .integer(Int64(i.label))
+        o["subnet_prefix_length"] = i.prefixLength.map { .int(Int64($0)) } ?? .null
+        o["instance_dataplane_id"] = .int(Int64(i.label))
         o["route_distinguisher"] = .string("\(i.routeDistinguisher)")
         o["route_targets"] = [
             "import": .array(i.importRouteTargets.map { .string("\($0)") }),
@@ -264,9 +264,9 @@ struct InstanceLookingGlass: LookingGlassNode {
                         "endpoints": .array(
                             endpoints.sorted { $0.key < $1.key }.map { e in
                                 [
-                                    "label": .integer(Int64(e.label)), "mac_address": .string("\(e.key.mac)"),
+                                    "label": .int(Int64(e.label)), "mac_address": .string("\(e.key.mac)"),
                                     "ip_address": e.ip.map { .string("\($0)") } ?? .null,
-                                    "local_pref": e.localPreference.map { .integer(Int64($0)) } ?? .null,
+                                    "local_pref": e.localPreference.map { .int(Int64($0)) } ?? .null,
                                     "rd": e.routeDistinguisher.map { .string("\($0)") } ?? .null,
                                     "description": e.description.map { .string($0) } ?? .null,
                                     "direction": .string(e.direction.rawValue),
@@ -289,13 +289,13 @@ struct InstanceLookingGlass: LookingGlassNode {
                     o["\(entry)"] = .array(
                         endpoints.map { e in
                             [
-                                "next_hop": .string("\(e.nextHop)"), "label": .integer(Int64(e.label)),
+                                "next_hop": .string("\(e.nextHop)"), "label": .int(Int64(e.label)),
                                 "encapsulations": .array(e.encapsulations.map { .string("\($0)") }),
                             ]
                         })
                 }
                 for (key, e) in i.flood.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-                    o["\(key)"] = ["flood_to": .string("\(e.nextHop)"), "label": .integer(Int64(e.label))]
+                    o["\(key)"] = ["flood_to": .string("\(e.nextHop)"), "label": .int(Int64(e.label))]
                 }
                 return .object(o)
             },
@@ -305,7 +305,7 @@ struct InstanceLookingGlass: LookingGlassNode {
                 for (entry, endpoints) in i.receivedRoutes.sorted(by: { "\($0.key)" < "\($1.key)" }) {
                     o["\(entry)"] = .array(
                         endpoints.map { e in
-                            ["next_hop": .string("\(e.nextHop)"), "label": .integer(Int64(e.label))]
+                            ["next_hop": .string("\(e.nextHop)"), "label": .int(Int64(e.label))]
                         })
                 }
                 return .object(o)

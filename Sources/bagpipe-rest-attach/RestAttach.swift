@@ -130,7 +130,7 @@ struct RestAttach: AsyncParsableCommand {
             _ = try? Shell.run(["ovs-vsctl", "del-port", o.ovsBridge, r.port])
             try Shell.run(["ovs-vsctl", "add-port", o.ovsBridge, r.port])
             ovs = ["port_name": .string(r.port), "plugged": true]
-            if let v = o.ovsVLAN, v != 0 { ovs?["vlan"] = .integer(Int64(v)) }
+            if let v = o.ovsVLAN, v != 0 { ovs?["vlan"] = .int(Int64(v)) }
         }
         let body: JSONObject
         do { body = try o.body(r, mac: netnsMAC, ovs: ovs) } catch { throw ValidationError(error.message) }

@@ -62,18 +62,13 @@ struct DecodeOutcome {
             let decoded = try BGPMessage.decode(bytes, options: options)
             var json = decoded.message.json
             if !decoded.errors.isEmpty, case .object(var members) = json {
-                members.append(
-                    (
-                        "rfc7606",
-                        .array(
-                            decoded.errors.map { e in
-                                .object(
-                                    [("action", .string(e.action.label)), ("reason", .string(e.reason))]
-                                        + (e.attributeType.map {
-                                            [("attribute", .string(PathAttribute.TypeCode.name($0)))]
-                                        } ?? []))
-                            })
-                    ))
+                members["rfc7606"] = .array(
+                    decoded.errors.map { e in
+                        .object(
+                            [("action", .string(e.action.label)), ("reason", .string(e.reason))]
+                                + (e.attributeType.map { [("attribute", .string(PathAttribute.TypeCode.name($0)))] }
+                                    ?? []))
+                    })
                 json = .object(members)
             }
             self.json = json

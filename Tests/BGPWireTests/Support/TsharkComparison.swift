@@ -16,6 +16,7 @@ enum TsharkComparison {
             case .bool(let b): add(b ? "1" : "0")
             case .int(let i): add(String(i))
             case .uint(let u): add(String(u))
+            case .double(let d): add(String(d))
             case .string(let s): add(s)
             case .array(let a): a.forEach(walk)
             case .object(let o): o.forEach { walk($0.1) }
