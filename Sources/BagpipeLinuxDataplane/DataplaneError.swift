@@ -9,7 +9,8 @@ public enum LinuxDataplaneError: Error, Hashable, Sendable, CustomStringConverti
     case notInitialized(instance: String)
     /// A port the caller named does not exist.
     case noSuchInterface(String)
-    /// An IPv6 endpoint while `net.ipv6.conf.all.forwarding` is off: a host-wide switch left to the operator.
+    /// An IPv6 endpoint while `net.ipv6.conf.all.forwarding` is off on a kernel without per-device
+    /// `force_forwarding`: a host-wide switch left to the operator.
     case ipv6ForwardingOff(endpoint: String, port: String)
 
     public var description: String {
@@ -21,7 +22,8 @@ public enum LinuxDataplaneError: Error, Hashable, Sendable, CustomStringConverti
         case .noSuchInterface(let name): "no interface named \(name)"
         case .ipv6ForwardingOff(let endpoint, let port):
             "IPv6 endpoint \(endpoint) on \(port): IPv6 forwarding is off in this network namespace "
-                + "(net.ipv6.conf.all.forwarding = 0); bagpipe-bgp leaves that host-wide setting to the operator: "
+                + "(net.ipv6.conf.all.forwarding = 0) and this kernel has no per-device force_forwarding "
+                + "(Linux 6.17+); bagpipe-bgp leaves the host-wide setting to the operator: "
                 + "sysctl -w net.ipv6.conf.all.forwarding=1"
         }
     }

@@ -26,8 +26,8 @@ import Glibc
 /// IPv6 tenants (VPN-IPv6, RFC 4659) over the same IPv4 tunnels: IPv6 rules beside the IPv4 ones (`iif` and
 /// `tun_id` rules are per family, so a port's IPv6 never falls through to `main`), IPv6 routes `via` a link-local
 /// stand-in for the PE (``KernelRequests/overlayGateway(for:family:)``), a `nodad` IPv6 gateway address on the
-/// ports. IPv6 forwarding has no per-device switch: `net.ipv6.conf.all.forwarding` must be on, and the driver
-/// says so rather than changing that host-wide setting itself. The gateway answers Neighbor Solicitations for
+/// ports. IPv6 forwarding follows `net.ipv6.conf.all.forwarding` (before Linux 6.17 there is no per-device
+/// switch): it must be on, and the driver says so rather than changing that host-wide setting itself. The gateway answers Neighbor Solicitations for
 /// its own address; unlike proxy ARP, nothing answers for other hosts of the subnet (no proxy NDP), so IPv6 VMs
 /// of one VRF on different nodes reach each other through their gateways (distinct subnets, or the E-VPN of
 /// their network for the same subnet).
@@ -54,6 +54,8 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
     private var peUsers: [PENeighbor: Int] = [:]
     /// Set once `net.ipv6.conf.all.forwarding` was seen on.
     private var ipv6ForwardingSeen = false
+    /// Ports (and the VXLAN device) whose IPv6 `force_forwarding` we turned on.
+    private var forcedForwarding: Set<String> = []
 
     struct PENeighbor: Hashable {
         var pe: InetAddress
@@ -160,16 +162,35 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         switch call {
         case .initialize: break
         case .vifPlugged(let mac, let ip, let port, let label, let direction):
-            try plug(PluggedEndpoint(mac: mac, ip: ip, label: label, direction: direction), port.linuxInterface, &vrf)
+            let endpoint = PluggedEndpoint(mac: mac, ip: ip, label: label, direction: direction)
+            let before = vrf
+            do {
+                try plug(endpoint, port.linuxInterface, &vrf)
+            } catch {
+                // Part of the batch may have gone in (e.g. IPv6 refused on the port): take it out and forget the
+                // endpoint, so that the same call again plugs it from scratch.
+                try? unplug(endpoint, port.linuxInterface, last: before.ports[port.linuxInterface] == nil, &vrf)
+                vrf = before
+                throw error
+            }
         case .vifUnplugged(let mac, let ip, let port, let label, let direction, let last):
             try unplug(
                 PluggedEndpoint(mac: mac, ip: ip, label: label, direction: direction), port.linuxInterface,
                 last: last, &vrf)
         case .setupRemoteEndpoint(let endpoint):
             let (prefix, hop) = try tunnelHop(endpoint)
-            if vrf.routes[prefix, default: []].insert(hop).inserted {
-                try retain(PENeighbor(pe: hop.vtep, family: InetPrefix(prefix).family))
+            guard vrf.routes[prefix]?.contains(hop) != true else { break }
+            let pe = PENeighbor(pe: hop.vtep, family: InetPrefix(prefix).family)
+            try retain(pe)
+            vrf.routes[prefix, default: []].insert(hop)
+            do {
                 try installRoute(prefix, vrf)
+            } catch {
+                // Forgotten, so that the same call again tries afresh; the kernel kept the route it had.
+                vrf.routes[prefix]?.remove(hop)
+                if vrf.routes[prefix]?.isEmpty == true { vrf.routes[prefix] = nil }
+                try? release(pe)
+                throw error
             }
         case .removeRemoteEndpoint(let endpoint):
             let (prefix, hop) = try tunnelHop(endpoint)
@@ -229,6 +250,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         probeFamilies()
         try netlink.links.deleteIfPresent(.name(deviceName))
         deviceIndex = nil
+        forcedForwarding.remove(deviceName)
         let vrfTables = tableBase...(tableBase + 65535)
         let labelTables = labelTable(0)...labelTable(0xF_FFFF)
         func ours(_ table: UInt32) -> Bool { vrfTables.contains(table) || labelTables.contains(table) }
@@ -285,13 +307,13 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
     }
 
     private func plug(_ endpoint: PluggedEndpoint, _ port: String, _ vrf: inout VRFState) throws {
+        guard let link = try netlink.links.link(.name(port)) else { throw LinuxDataplaneError.noSuchInterface(port) }
         if let ip = endpoint.ip, case .v6 = ip {
             guard families.contains(AddressFamily.inet6) else {
                 throw LinuxDataplaneError.kernelUnsupported(driver: "IP VPN linux-vxlan", missing: ["IPv6"])
             }
-            try requireIPv6Forwarding(for: ip, port)
+            try enableIPv6Forwarding(for: ip, port)
         }
-        guard let link = try netlink.links.link(.name(port)) else { throw LinuxDataplaneError.noSuchInterface(port) }
         var requests: [NetlinkRequest] = []
         if vrf.ports[port] == nil {
             if !link.isUp { requests.append(try LinkRequest.set(.index(link.index), LinkChanges(up: true))) }
@@ -416,6 +438,9 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         }
         vrf.ports[port] = nil
         vrf.portIndexes[port] = nil
+        if forcedForwarding.remove(port) != nil {
+            _ = try? netlink.writeSysctl(net: "ipv6/conf/\(port)/force_forwarding", "0")
+        }
         if vrf.fromPortRules.remove(port) != nil {
             for family in families {
                 requests.append(
@@ -467,9 +492,12 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
 
     /// The PE's neighbour entry on the VXLAN device, made by its first route of a family.
     private func retain(_ key: PENeighbor) throws {
-        peUsers[key, default: 0] += 1
-        guard peUsers[key] == 1 else { return }
+        if let users = peUsers[key] {
+            peUsers[key] = users + 1
+            return
+        }
         try netlink.neighbors.apply([.replace(peNeighbor(key, deviceIndex: try ensureDevice()))])
+        peUsers[key] = 1
     }
 
     private func release(_ key: PENeighbor) throws {
@@ -489,15 +517,25 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
             deviceIndex: deviceIndex)
     }
 
-    /// IPv6 is forwarded only when `net.ipv6.conf.all.forwarding` is on (there is no per-device switch as for
-    /// IPv4). Turning it on changes how every interface treats Router Advertisements, so it is the operator's
-    /// call: the attachment is refused with what to do.
-    private func requireIPv6Forwarding(for ip: IPPrefix, _ port: String) throws {
+    /// IPv6 is forwarded when `net.ipv6.conf.all.forwarding` is on, or (Linux 6.17+) when the device a packet came
+    /// in on has `force_forwarding` (IPv6's per-device `forwarding` only switches host/router behaviour). The driver
+    /// turns `force_forwarding` on for the port and its VXLAN device, as it turns IPv4's per-device `forwarding` on.
+    /// On an older kernel only the host-wide switch remains, which also changes how every interface treats Router
+    /// Advertisements: the operator's call, so the attachment is refused with what to do. `all.forwarding`, once
+    /// seen on, is not read again.
+    private func enableIPv6Forwarding(for ip: IPPrefix, _ port: String) throws {
         guard !ipv6ForwardingSeen else { return }
-        guard try netlink.forwarding(family: AddressFamily.inet6) else {
-            throw LinuxDataplaneError.ipv6ForwardingOff(endpoint: "\(ip)", port: port)
+        if try netlink.forwarding(family: AddressFamily.inet6) {
+            ipv6ForwardingSeen = true
+            return
         }
-        ipv6ForwardingSeen = true
+        _ = try ensureDevice()
+        for device in [port, deviceName] where !forcedForwarding.contains(device) {
+            guard try netlink.writeSysctl(net: "ipv6/conf/\(device)/force_forwarding", "1") else {
+                throw LinuxDataplaneError.ipv6ForwardingOff(endpoint: "\(ip)", port: port)
+            }
+            forcedForwarding.insert(device)
+        }
     }
 
     /// Teardown: an entry already gone (its port was deleted, taking routes and neighbours along) is fine.

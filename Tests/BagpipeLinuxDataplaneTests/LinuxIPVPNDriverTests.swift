@@ -1,6 +1,7 @@
 import BGPWire
 import BagpipeLinuxDataplane
 import BagpipeVPN
+import Foundation
 import LinuxNetlink
 import Testing
 
@@ -129,7 +130,7 @@ struct LinuxIPVPNDriverTests {
         #expect(try nl.addresses.addresses(family: AddressFamily.inet, deviceIndex: tap).isEmpty)
     }
 
-    @Test("IPv6 tenants over the IPv4 tunnels: VMs of one VRF on two nodes ping; forwarding off is refused")
+    @Test("IPv6 tenants over the IPv4 tunnels: VMs of one VRF on two nodes ping, by per-device or host-wide forwarding")
     func ipv6Tenants() throws {
         let lab = try NamespaceLab("6")
         defer { lab.teardown() }
@@ -155,13 +156,30 @@ struct LinuxIPVPNDriverTests {
                 address: "2001:db8:\(node)::5/64", gateway: "2001:db8:\(node)::1", ipv6: true)
             try drivers[node]!.apply(.initialize(vrf(node)), instance: vrf(node))
         }
-        // IPv6 forwarding is a host-wide switch: off, the attachment is refused, saying what to do.
+        // Node 1 without host-wide IPv6 forwarding: the driver turns on the port's and its VXLAN device's
+        // force_forwarding (Linux 6.17+), or, on an older kernel, refuses and says what to do. Node 2 has it on.
         try lab.setIPv6Forwarding(node: 1, false)
-        #expect(throws: LinuxDataplaneError.ipv6ForwardingOff(endpoint: "2001:db8:1::5/128", port: "tap61")) {
-            try drivers[1]!.apply(plugged(1), instance: vrf(1))
+        try lab.setIPv6Forwarding(node: 2, true)
+        let perDevice = FileManager.default.fileExists(atPath: "/proc/sys/net/ipv6/conf/all/force_forwarding")
+        func forced(_ device: String) throws -> String {
+            try lab.ip("netns", "exec", lab.node(1), "cat", "/proc/sys/net/ipv6/conf/\(device)/force_forwarding")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
         }
+        if !perDevice {
+            #expect(throws: LinuxDataplaneError.ipv6ForwardingOff(endpoint: "2001:db8:1::5/128", port: "tap61")) {
+                try drivers[1]!.apply(plugged(1), instance: vrf(1))
+            }
+            try lab.setIPv6Forwarding(node: 1, true)
+        }
+        // A route whose PE neighbour the kernel refuses (IPv6 off on node 2's VXLAN device) is not remembered as
+        // installed: the same call below installs it, neighbour included.
+        try lab.ip("netns", "exec", lab.node(2), "sysctl", "-qw", "net.ipv6.conf.vxlan-ipvpn.disable_ipv6=1")
+        let toNode1 = RemoteEndpoint(
+            destination: .prefix(IPPrefix("2001:db8:1::5/128")!), nextHop: IPAddress(lab.underlayAddress(1))!,
+            label: side.labels[1]!, encapsulations: [.vxlan])
+        #expect(throws: NetlinkError.self) { try drivers[2]!.apply(.setupRemoteEndpoint(toNode1), instance: vrf(2)) }
+        try lab.ip("netns", "exec", lab.node(2), "sysctl", "-qw", "net.ipv6.conf.vxlan-ipvpn.disable_ipv6=0")
         for node in 1...2 {
-            try lab.setIPv6Forwarding(node: node, true)
             try drivers[node]!.apply(plugged(node), instance: vrf(node))
             let other = 3 - node
             try drivers[node]!.apply(
@@ -173,13 +191,43 @@ struct LinuxIPVPNDriverTests {
         }
         #expect(lab.ping(from: "v61", "2001:db8:2::5"))
         #expect(lab.ping(from: "v62", "2001:db8:1::5"))
+        if perDevice {
+            #expect(try forced("tap61") == "1" && forced("vxlan-ipvpn") == "1")
+            #expect(try forced("all") == "0")
+        }
         let rules = try lab.ip("-n", lab.node(1), "-6", "rule", "show")
         #expect(rules.contains("iif tap61 lookup 20001"), "\(rules)")
         #expect(rules.contains("tun_id 1001 lookup"), "\(rules)")
         let table = try lab.ip("-n", lab.node(1), "-6", "route", "show", "table", "20001")
         #expect(table.contains("encap ip id 1002 ") && table.contains("via fe80::bb:a00:c dev vxlan-ipvpn"), "\(table)")
-        // Not routed: an address the VRF does not have is unreachable, not looked up in `main`.
+        // Not routed: an address the VRF does not have is unreachable, not looked up in `main` (which has a
+        // default route for the occasion).
+        try lab.ip("-n", lab.node(1), "-6", "route", "add", "default", "dev", "eth0")
+        let lookup = try lab.run([
+            "ip", "-n", lab.node(1), "-6", "route", "get", "2001:db8:9::9", "from", "2001:db8:1::5", "iif", "tap61",
+        ])
+        #expect(lookup.status != 0 && lookup.output.contains("No route to host"), "\(lookup)")
         #expect(!lab.ping(from: "v61", "2001:db8:9::9"))
+
+        // One PE with an IPv4 and an IPv6 route: a neighbour each on the VXLAN device; removing the IPv6 route
+        // removes only the IPv6 one.
+        let v4Route = RemoteEndpoint(
+            destination: .prefix(IPPrefix("10.9.9.0/24")!), nextHop: IPAddress("10.0.0.12")!, label: 1002,
+            encapsulations: [.vxlan])
+        let v6Route = RemoteEndpoint(
+            destination: .prefix(IPPrefix("2001:db8:2::5/128")!), nextHop: IPAddress("10.0.0.12")!, label: 1002,
+            encapsulations: [.vxlan])
+        try drivers[1]!.apply(.setupRemoteEndpoint(v4Route), instance: vrf(1))
+        func peNeighbors() throws -> String { try lab.ip("-n", lab.node(1), "neigh", "show", "dev", "vxlan-ipvpn") }
+        #expect(try peNeighbors().contains("10.0.0.12 lladdr 02:bb:0a:00:00:0c PERMANENT"))
+        #expect(try peNeighbors().contains("fe80::bb:a00:c lladdr 02:bb:0a:00:00:0c PERMANENT"))
+        try drivers[1]!.apply(.removeRemoteEndpoint(v6Route), instance: vrf(1))
+        #expect(try !peNeighbors().contains("fe80::bb:a00:c") && peNeighbors().contains("10.0.0.12"))
+        #expect(!lab.ping(from: "v61", "2001:db8:2::5"))
+        try drivers[1]!.apply(.removeRemoteEndpoint(v4Route), instance: vrf(1))
+        #expect(try peNeighbors().isEmpty)
+        try drivers[1]!.apply(.setupRemoteEndpoint(v6Route), instance: vrf(1))
+        #expect(lab.ping(from: "v61", "2001:db8:2::5"))
 
         // Flowspec redirect-to-VRF (RFC 8956): an IPv6 prefix gives an IPv6 rule only; no prefix, one per family.
         let icmp6 = TrafficClassifier(destinationPrefix: IPPrefix("2001:db8:2::5/128"), ipProtocol: 58)
@@ -198,6 +246,37 @@ struct LinuxIPVPNDriverTests {
         let after6 = try lab.ip("-n", lab.node(1), "-6", "rule", "show")
         #expect(!after6.contains("ipproto"), "\(after6)")
         #expect(lab.ping(from: "v61", "2001:db8:2::5"))
+
+        // A plug the kernel refuses half-way (IPv6 off on the port) leaves nothing behind, and the same call,
+        // once the port has IPv6, plugs it whole.
+        try lab.addVM(
+            "v63", node: 1, port: "tap63", mac: "52:54:00:00:a1:03", address: "2001:db8:1::7/64",
+            gateway: "2001:db8:1::1", ipv6: true)
+        func sysctl(_ node: Int, _ setting: String) throws {
+            try lab.ip("netns", "exec", lab.node(node), "sysctl", "-qw", setting)
+        }
+        let third = DataplaneCall.vifPlugged(
+            mac: MACAddress("52:54:00:00:a1:03")!, ip: IPPrefix("2001:db8:1::7/128"),
+            port: LocalPort(linuxInterface: "tap63"), label: 1003, direction: .both)
+        try sysctl(1, "net.ipv6.conf.tap63.disable_ipv6=1")
+        #expect(throws: NetlinkError.self) { try drivers[1]!.apply(third, instance: vrf(1)) }
+        for family in ["-4", "-6"] {
+            let rules = try lab.ip("-n", lab.node(1), family, "rule", "show")
+            #expect(!rules.contains("tap63") && !rules.contains("tun_id 1003"), "\(rules)")
+        }
+        try sysctl(1, "net.ipv6.conf.tap63.disable_ipv6=0")
+        try drivers[1]!.apply(third, instance: vrf(1))
+        let toThird = RemoteEndpoint(
+            destination: .prefix(IPPrefix("2001:db8:1::7/128")!), nextHop: IPAddress("10.0.0.11")!, label: 1003,
+            encapsulations: [.vxlan])
+        try drivers[2]!.apply(.setupRemoteEndpoint(toThird), instance: vrf(2))
+        #expect(lab.ping(from: "v63", "2001:db8:2::5"))
+        try drivers[2]!.apply(.removeRemoteEndpoint(toThird), instance: vrf(2))
+        try drivers[1]!.apply(
+            .vifUnplugged(
+                mac: MACAddress("52:54:00:00:a1:03")!, ip: IPPrefix("2001:db8:1::7/128"),
+                port: LocalPort(linuxInterface: "tap63"), label: 1003, direction: .both, lastEndpoint: true),
+            instance: vrf(1))
 
         for node in 1...2 {
             try drivers[node]!.apply(
@@ -219,6 +298,7 @@ struct LinuxIPVPNDriverTests {
             try nl.addresses.addresses(family: AddressFamily.inet6, deviceIndex: tap).allSatisfy {
                 $0.prefix.address.bytes.starts(with: [0xfe, 0x80])
             })
+        if perDevice { #expect(try forced("tap61") == "0") }
     }
 
     @Test("calls this driver cannot honour are refused with a precise error")

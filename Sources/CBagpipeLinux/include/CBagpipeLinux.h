@@ -22,6 +22,10 @@
 /// A socket stays in the namespace it was created in, so only this short-lived helper thread has to enter
 /// the namespace (setns(2) affects the calling thread only); the caller's threads never change namespace.
 int cbagpipe_socket_in_namespace(int namespace_fd, int domain, int type, int protocol, int *error);
+
+/// Opens `path` from inside the network namespace `namespace_fd` and returns the descriptor, or -1 with
+/// `*error` set. For /proc/sys/net: the entry found at open is the namespace's, and stays so for the descriptor.
+int cbagpipe_open_in_namespace(int namespace_fd, const char *path, int flags, int *error);
 #endif
 
 #endif
