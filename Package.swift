@@ -91,11 +91,15 @@ let package = Package(
             ],
             swiftSettings: strictSockets
         ),
+        // The seeded generator (SplitMix64) of the tests' random cases, so that a failing seed replays.
+        .target(name: "SeededRandom", path: "Tests/SeededRandom", swiftSettings: strict),
         // The one JSON value type, parser and writer (RFC 8259) every module shares. No I/O, no Foundation.
         .target(name: "BagpipeJSON", swiftSettings: strict),
         .testTarget(
             name: "BagpipeJSONTests",
-            dependencies: ["BagpipeJSON", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "BagpipeJSON", "SeededRandom", .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
         // JSON view of every message (RFC field names), both directions; used by bagpipe-wire.
@@ -111,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "BGPWireTests",
             dependencies: [
-                "BGPWire", "BGPWireJSON",
+                "BGPWire", "BGPWireJSON", "SeededRandom",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Vectors"],
@@ -136,9 +140,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "BGPRoutingTests", dependencies: ["BGPRouting", "BGPWire"], swiftSettings: strict),
+        .testTarget(
+            name: "BGPRoutingTests", dependencies: ["BGPRouting", "BGPWire", "SeededRandom"], swiftSettings: strict),
         .testTarget(name: "BGPSessionTests", dependencies: ["BGPSession", "BGPWire"], swiftSettings: strict),
-        .testTarget(name: "BagpipeConfigTests", dependencies: ["BagpipeConfig", "BGPWire"], swiftSettings: strict),
+        .testTarget(
+            name: "BagpipeConfigTests", dependencies: ["BagpipeConfig", "BGPWire", "SeededRandom"],
+            swiftSettings: strict),
         .testTarget(
             name: "BagpipeWireToolTests",
             dependencies: ["bagpipe-wire", "BGPWire", "BGPWireJSON"],

@@ -1,4 +1,5 @@
 import BGPWireJSON
+import SeededRandom
 import Testing
 
 @testable import BGPWire
@@ -138,18 +139,6 @@ let ecVectors: [ECVector] = [
         typed: .unknown(ExtendedCommunity(rawValue: 0x4002_FDE8_0000_0064)), text: "0x4002FDE800000064"),
 ]
 
-/// SplitMix64: a small deterministic generator so the property tests of the attribute suites reproduce.
-struct AttributeTestRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct ExtendedCommunityTests {
     @Test(arguments: ecVectors)
     func vector(_ v: ECVector) throws {
@@ -232,7 +221,7 @@ struct AttributeTestRNG: RandomNumberGenerator {
     /// Raw -> typed -> raw is the identity on all 8 octets: every type/sub-type pair with several values, then
     /// random values.
     @Test func everyCommunityRoundTrips() {
-        var rng = AttributeTestRNG(state: 42)
+        var rng = SplitMix64(seed: 42)
         var failures: [ExtendedCommunity] = []
         for typeAndSub in 0..<UInt64(0x1_0000) {
             for value: UInt64 in [0, 0xFFFF_FFFF_FFFF, 0x0102_0304_0506, rng.next() & 0xFFFF_FFFF_FFFF] {

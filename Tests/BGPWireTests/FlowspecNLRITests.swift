@@ -1,4 +1,5 @@
 import BGPWireJSON
+import SeededRandom
 import Testing
 
 @testable import BGPWire
@@ -281,14 +282,8 @@ struct FlowspecNLRITests {
 
     @Test("random octets never crash the decoder")
     func randomInput() throws {
-        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {  // SplitMix64: deterministic, so a failure reproduces.
-            seed &+= 0x9E37_79B9_7F4A_7C15
-            var z = seed
-            z = (z ^ z >> 30) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ z >> 27) &* 0x94D0_49BB_1331_11EB
-            return z ^ z >> 31
-        }
+        var rng = SplitMix64(seed: 0x9E37_79B9_7F4A_7C15)
+        func next() -> UInt64 { rng.next() }
         let families: [AddressFamily] = [.ipv4Flowspec, .ipv6Flowspec, .vpnIPv4Flowspec, .vpnIPv6Flowspec]
         for round in 0..<20_000 {
             let count = Int(next() % 40)

@@ -1,4 +1,5 @@
 import BGPWireJSON
+import SeededRandom
 import Testing
 
 @testable import BGPWire
@@ -207,7 +208,7 @@ private func failure(_ bytes: [UInt8]) -> String? {
 
     /// Random values never crash; what decodes re-encodes to the same octets.
     @Test func randomValues() throws {
-        var rng = AttributeTestRNG(state: 22)
+        var rng = SplitMix64(seed: 22)
         var mismatches = 0
         for _ in 0..<5000 {
             let count = Int(rng.next() % 24)

@@ -1,19 +1,14 @@
 import BagpipeJSON
+import SeededRandom
 
 /// Random JSON values from a seed (SplitMix64), for the round-trip properties: every kind of value, strings with
 /// escapes, controls, non-ASCII and astral characters, integers at the 64-bit edges, finite doubles.
 struct RandomJSON {
-    var state: UInt64
+    var rng: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { rng.next() }
 
     mutating func int(_ range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(next() % UInt64(range.count))

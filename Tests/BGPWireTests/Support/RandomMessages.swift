@@ -1,29 +1,18 @@
-@testable import BGPWire
+import SeededRandom
 
-/// A small deterministic generator (SplitMix64), so a failing seed reproduces.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+@testable import BGPWire
 
 /// Builds random well-formed messages: everything the codec can say, within what the RFCs allow, so that
 /// decode(encode(m)) == m must hold.
 struct RandomMessages {
-    var rng: SeededRandom
+    var rng: SplitMix64
     /// Whether AS numbers are 4 octets on the simulated session.
     let fourOctetAS: Bool
     /// Set while generating withdrawn NLRI.
     var withdrawal = false
 
     init(seed: UInt64) {
-        rng = SeededRandom(seed: seed)
+        rng = SplitMix64(seed: seed)
         fourOctetAS = seed % 4 != 0
     }
 
