@@ -107,6 +107,22 @@ struct LabTests {
         return true
     }
 
+    /// Brings a lab up under a name of its own (`tag` and the PID) and returns the name, which the caller takes down;
+    /// nil with BAGPIPE_SKIP_INTEROP=1.
+    func labUp(
+        _ tag: String, _ upArguments: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String? {
+        guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return nil }
+        let bin = try #require(Self.productsDirectory, "bagpipe-bgp is not built", sourceLocation: sourceLocation)
+        let name = "b\(tag.prefix(1))\(getpid() % 100_000)\(tag.dropFirst())"
+        let up = try lab(name, ["up"] + upArguments + ["--bin", bin])
+        if up.status != 0 { _ = try? lab(name, ["down"]) }
+        try #require(
+            up.status == 0, "lab up \(upArguments.joined(separator: " ")): \(up.output)", sourceLocation: sourceLocation
+        )
+        return name
+    }
+
     /// The remote entries (`dst`) of a node's FDB.
     func remoteFDB(_ name: String, _ node: Int) throws -> [String] {
         try must(name, ["node", "\(node)", "bridge", "fdb", "show"]).split(separator: "\n").map(String.init)
@@ -117,12 +133,10 @@ struct LabTests {
         "Attach → ping (E-VPN: ARP suppression and FDB; IP VPN: VRF routes), detach → no ping, down → nothing left",
         arguments: ["ours", "gobgp", "frr"])
     func attachPingDetach(reflector: String) throws {
-        guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
-        let bin = try #require(Self.productsDirectory, "bagpipe-bgp is not built")
-        let name = "bl\(getpid() % 100_000)\(reflector.prefix(1))"
+        guard let name = try labUp("l\(reflector.prefix(1))", ["--nodes", "2", "--vms", "2", "--rr", reflector]) else {
+            return
+        }
         defer { _ = try? lab(name, ["down"]) }
-        let up = try lab(name, ["up", "--nodes", "2", "--vms", "2", "--rr", reflector, "--bin", bin])
-        try #require(up.status == 0, "\(up.output)")
 
         // E-VPN: one network on both nodes.
         for (node, ip) in [(1, "10.77.0.1/24"), (2, "10.77.0.2/24")] {
@@ -168,11 +182,8 @@ struct LabTests {
 
     @Test("E-VPN on four nodes: unicast, broadcast through the flood list, MAC move, restart of a node, full cleanup")
     func fourNodes() throws {
-        guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
-        let bin = try #require(Self.productsDirectory, "bagpipe-bgp is not built")
-        let name = "bm\(getpid() % 100_000)"
+        guard let name = try labUp("m", ["--nodes", "4", "--vms", "2"]) else { return }
         defer { _ = try? lab(name, ["down"]) }
-        try must(name, ["up", "--nodes", "4", "--vms", "2", "--bin", bin])
         for node in 1...4 { try attach(name, node, 1, "net1", "evpn", "10.77.0.\(node)/24", rt: "64512:77") }
         for (from, to) in [(1, 2), (1, 3), (1, 4), (2, 4), (3, 1), (4, 2)] {
             #expect(try pings(name, from, 1, "10.77.0.\(to)"), "node \(from) → 10.77.0.\(to)")
@@ -233,11 +244,10 @@ struct LabTests {
         "IPv6 through each reflector: E-VPN (ND through the bridge's suppression) and an IPv6 VRF (VPN-IPv6, RFC 4659)",
         arguments: ["ours", "gobgp", "frr"])
     func ipv6VRF(reflector: String) throws {
-        guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
-        let bin = try #require(Self.productsDirectory, "bagpipe-bgp is not built")
-        let name = "b6\(getpid() % 100_000)\(reflector.prefix(1))"
+        guard let name = try labUp("6\(reflector.prefix(1))", ["--nodes", "2", "--vms", "3", "--rr", reflector]) else {
+            return
+        }
         defer { _ = try? lab(name, ["down"]) }
-        try must(name, ["up", "--nodes", "2", "--vms", "3", "--rr", reflector, "--bin", bin])
         // E-VPN: the remote VM's MAC+IPv6 route becomes a neighbour of the bridge, which answers the NS.
         try attach(name, 1, 1, "e6", "evpn", "2001:db8:77::1/64", rt: "64512:77")
         try attach(name, 2, 1, "e6", "evpn", "2001:db8:77::2/64", rt: "64512:77")
@@ -289,11 +299,8 @@ struct LabTests {
 
     @Test("IP VPN: two VRFs with the same addresses on the same nodes stay apart")
     func overlappingVRFs() throws {
-        guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
-        let bin = try #require(Self.productsDirectory, "bagpipe-bgp is not built")
-        let name = "bo\(getpid() % 100_000)"
+        guard let name = try labUp("o", ["--nodes", "2", "--vms", "3"]) else { return }
         defer { _ = try? lab(name, ["down"]) }
-        try must(name, ["up", "--nodes", "2", "--vms", "3", "--bin", bin])
         // VM 2 of each node in vrfA, VM 3 in vrfB; 10.88.1.2 is in both, on node 1.
         try attach(name, 1, 2, "vrfA", "ipvpn", "10.88.1.2/24", rt: "64512:91", gateway: "10.88.1.1")
         try attach(name, 2, 2, "vrfA", "ipvpn", "10.88.2.2/24", rt: "64512:91", gateway: "10.88.2.1")
@@ -313,11 +320,8 @@ struct LabTests {
 
     @Test("IP VPN readvertise: a router VM leaks blue's routes into red and back; exactly that reachability")
     func readvertise() throws {
-        guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
-        let bin = try #require(Self.productsDirectory, "bagpipe-bgp is not built")
-        let name = "br\(getpid() % 100_000)"
+        guard let name = try labUp("r", ["--nodes", "2", "--vms", "3"]) else { return }
         defer { _ = try? lab(name, ["down"]) }
-        try must(name, ["up", "--nodes", "2", "--vms", "3", "--bin", bin])
         try attach(name, 1, 1, "red", "ipvpn", "10.91.1.2/24", rt: "64512:11", gateway: "10.91.1.1")
         try attach(name, 1, 2, "blue", "ipvpn", "10.92.1.2/24", rt: "64512:12", gateway: "10.92.1.1")
         try attach(name, 1, 3, "green", "ipvpn", "10.93.1.2/24", rt: "64512:13", gateway: "10.93.1.1")
@@ -381,12 +385,9 @@ struct LabTests {
 
     @Test("Control plane: openstack CLI → bagpipe-server → bagpipe-agent → bagpipe-bgp → VMs ping (E-VPN, BGPVPN)")
     func controlPlane() throws {
-        guard ProcessInfo.processInfo.environment["BAGPIPE_SKIP_INTEROP"] != "1" else { return }
-        let bin = try #require(Self.productsDirectory, "bagpipe-bgp is not built")
-        try #require(FileManager.default.isExecutableFile(atPath: Self.openstackCLI), "run scripts/install-deps")
-        let name = "bc\(getpid() % 100_000)"
+        guard let name = try labUp("c", ["--nodes", "2", "--vms", "2", "--server"]) else { return }
         defer { _ = try? lab(name, ["down"]) }
-        try must(name, ["up", "--nodes", "2", "--vms", "2", "--server", "--bin", bin])
+        try #require(FileManager.default.isExecutableFile(atPath: Self.openstackCLI), "run scripts/install-deps")
         @discardableResult func os(_ arguments: String...) throws -> String {
             try must(name, ["openstack"] + arguments)
         }
