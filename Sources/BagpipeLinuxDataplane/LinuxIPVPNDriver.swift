@@ -26,11 +26,9 @@ import Glibc
 /// IPv6 tenants (VPN-IPv6, RFC 4659) over the same IPv4 tunnels: IPv6 rules beside the IPv4 ones (`iif` and
 /// `tun_id` rules are per family, so a port's IPv6 never falls through to `main`), IPv6 routes `via` a link-local
 /// stand-in for the PE (``KernelRequests/overlayGateway(for:family:)``), a `nodad` IPv6 gateway address on the
-/// ports. IPv6 forwarding follows `net.ipv6.conf.all.forwarding` (before Linux 6.17 there is no per-device
-/// switch): it must be on, and the driver says so rather than changing that host-wide setting itself. The gateway answers Neighbor Solicitations for
-/// its own address; unlike proxy ARP, nothing answers for other hosts of the subnet (no proxy NDP), so IPv6 VMs
-/// of one VRF on different nodes reach each other through their gateways (distinct subnets, or the E-VPN of
-/// their network for the same subnet).
+/// ports, proxy NDP for the other hosts of the gateway's subnet (`LinuxIPVPNDriver+ProxyNDP.swift`). IPv6
+/// forwarding: the host-wide `net.ipv6.conf.all.forwarding`, or else the per-device `force_forwarding` of Linux
+/// 6.17+, which the driver sets on its ports and VXLAN device; it never flips the host-wide switch itself.
 public final class LinuxIPVPNDriver: DataplaneDriver {
     public let type = VPNType.ipvpn
     public let name = "linux-vxlan"
@@ -47,6 +45,8 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
 
     let netlink: Netlink
     let logger: Logger
+    /// Whether `net.ipv6.conf.all.forwarding` was seen on (then every device forwards already).
+    var hostWideIPv6Forwarding: Bool { ipv6ForwardingSeen }
     private var deviceIndex: Int32?
     private var vrfs: [String: VRFState] = [:]
     /// Neighbour entries for remote PEs on the VXLAN device, shared by all VRFs: PE and route family → number of
@@ -91,6 +91,11 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         var routes: [IPPrefix: Set<KernelRequests.TunnelNextHop>] = [:]
         /// Flowspec redirect-to-VRF: classifier → the target VRF's table, one rule per from-port port.
         var classifiers: [TrafficClassifier: UInt32] = [:]
+        /// Proxy NDP (``LinuxIPVPNDriver/syncProxies(for:_:)``): ports that answer for other hosts (value: whether
+        /// we turned the port's IPv6 `forwarding` on), the entries each has, and the remote IPv6 host routes.
+        var ndpPorts: [String: Bool] = [:]
+        var proxied: [String: Set<InetAddress>] = [:]
+        var remoteIPv6Hosts: Set<InetAddress> = []
     }
 
     /// The redirect rules go just before the VRF's own `iif` rule.
@@ -192,6 +197,9 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
                 try? release(pe)
                 throw error
             }
+            if let host = Self.ipv6Host(prefix), vrf.remoteIPv6Hosts.insert(host).inserted {
+                try syncProxies(for: [host], &vrf)
+            }
         case .removeRemoteEndpoint(let endpoint):
             let (prefix, hop) = try tunnelHop(endpoint)
             if vrf.routes[prefix]?.remove(hop) != nil {
@@ -199,6 +207,9 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
                     vrf.routes[prefix] = nil
                     try ignoring(ESRCH) {
                         try netlink.routes.apply([.delete(Route(destination: InetPrefix(prefix), table: vrf.table))])
+                    }
+                    if let host = Self.ipv6Host(prefix), vrf.remoteIPv6Hosts.remove(host) != nil {
+                        try syncProxies(for: [host], &vrf)
                     }
                 } else {
                     try installRoute(prefix, vrf)
@@ -357,6 +368,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         vrf.portIndexes[port] = link.index
         if endpoint.direction.forwardsToPort { requests += labelRequests(endpoint.label, &vrf) }
         try netlink.socket.apply(requests)
+        if let ip = endpoint.ip, case .v6 = ip { try syncProxies(for: [hostPrefix(ip).address], &vrf) }
     }
 
     /// The rules and the routes of a label's table, per family, from the endpoints that now have that label (the
@@ -422,6 +434,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
             requests += labelRequests(label, &vrf)
         }
         try applyTolerating(requests)
+        if let ip = endpoint.ip, case .v6 = ip { try syncProxies(for: [hostPrefix(ip).address], &vrf) }
     }
 
     private func portTeardown(_ port: String, _ index: Int32, _ vrf: inout VRFState) -> [NetlinkRequest] {
@@ -436,6 +449,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
                     ).request)
             }
         }
+        requests += leaveProxyNDP(port, index, &vrf)
         vrf.ports[port] = nil
         vrf.portIndexes[port] = nil
         if forcedForwarding.remove(port) != nil {

@@ -95,6 +95,19 @@ public struct InetPrefix: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     public var family: UInt8 { address.family }
 
+    /// Whether `other` is inside this prefix (same family, the first `length` bits equal).
+    public func contains(_ other: InetAddress) -> Bool {
+        guard other.family == family else { return false }
+        let a = address.bytes
+        let b = other.bytes
+        let whole = Int(length) / 8
+        guard a.prefix(whole) == b.prefix(whole) else { return false }
+        let rest = length % 8
+        guard rest != 0 else { return true }
+        let mask = UInt8(0xFF) << (8 - rest)
+        return a[whole] & mask == b[whole] & mask
+    }
+
     public var description: String { length == 0 ? "default" : "\(address)/\(length)" }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {

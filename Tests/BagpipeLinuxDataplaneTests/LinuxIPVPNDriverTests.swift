@@ -301,6 +301,74 @@ struct LinuxIPVPNDriverTests {
         if perDevice { #expect(try forced("tap61") == "0") }
     }
 
+    @Test("IPv6 VMs of one subnet on two nodes: the ports answer Neighbor Solicitations for each other (proxy NDP)")
+    func ipv6SameSubnet() throws {
+        let lab = try NamespaceLab("n")
+        defer { lab.teardown() }
+        let vrf = DataplaneInstance(
+            type: .ipvpn, id: 2, name: "VRF-2", externalID: "vpn-same6", label: 0,
+            gatewayIP: IPAddress("2001:db8:5::1"), prefixLength: 64)
+        func host(_ node: Int) -> String { "2001:db8:5::1\(node)" }
+        func plugged(_ node: Int) -> DataplaneCall {
+            .vifPlugged(
+                mac: MACAddress(Self.b.macs[node]!)!, ip: IPPrefix("\(host(node))/128"),
+                port: LocalPort(linuxInterface: "tapS\(node)"), label: Self.b.labels[node]!, direction: .both)
+        }
+        func route(to node: Int) -> RemoteEndpoint {
+            RemoteEndpoint(
+                destination: .prefix(IPPrefix("\(host(node))/128")!), nextHop: IPAddress(lab.underlayAddress(node))!,
+                label: Self.b.labels[node]!, encapsulations: [.vxlan])
+        }
+        func sysctl(_ node: Int, _ key: String) throws -> String {
+            try lab.ip("netns", "exec", lab.node(node), "cat", "/proc/sys/net/ipv6/conf/\(key)")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        // Node 1 relies on per-device forwarding where the kernel has it; node 2 has the host-wide switch.
+        let perDevice = FileManager.default.fileExists(atPath: "/proc/sys/net/ipv6/conf/all/force_forwarding")
+        try lab.setIPv6Forwarding(node: 1, !perDevice)
+        try lab.setIPv6Forwarding(node: 2, true)
+        var drivers: [Int: LinuxIPVPNDriver] = [:]
+        for node in 1...2 {
+            drivers[node] = try LinuxIPVPNDriver(
+                netlink: Netlink(namespaceNamed: lab.node(node)), localAddress: IPAddress(lab.underlayAddress(node))!)
+            // The VM has the whole /64 on link and no route: only Neighbor Discovery takes it anywhere.
+            try lab.addVM(
+                "s\(node)", node: node, port: "tapS\(node)", mac: Self.b.macs[node]!, address: "\(host(node))/64",
+                ipv6: true)
+            try drivers[node]!.apply(.initialize(vrf), instance: vrf)
+            try drivers[node]!.apply(plugged(node), instance: vrf)
+            try drivers[node]!.apply(.setupRemoteEndpoint(route(to: 3 - node)), instance: vrf)
+        }
+        func pings(_ vm: String, _ address: String) -> Bool {
+            // A proxied answer waits up to proxy_delay (0.8 s): a few tries.
+            (0..<4).contains { _ in lab.ping(from: vm, address) }
+        }
+        #expect(pings("s1", host(2)))
+        #expect(pings("s2", host(1)))
+        let proxies = try lab.ip("-n", lab.node(1), "-6", "neigh", "show", "proxy")
+        #expect(proxies.contains("\(host(2)) dev tapS1 proxy"), "\(proxies)")
+        #expect(try sysctl(1, "tapS1/proxy_ndp") == "1" && sysctl(1, "tapS1/forwarding") == "1")
+        // The route goes: so does the port's answer for it.
+        try drivers[1]!.apply(.removeRemoteEndpoint(route(to: 2)), instance: vrf)
+        let after = try lab.ip("-n", lab.node(1), "-6", "neigh", "show", "proxy")
+        #expect(!after.contains(host(2)), "\(after)")
+        #expect(!lab.ping(from: "s1", host(2)))
+        try drivers[1]!.apply(.setupRemoteEndpoint(route(to: 2)), instance: vrf)
+        #expect(pings("s1", host(2)))
+        // Unplug and cleanup: no proxy entry, proxy_ndp off, and the port's forwarding as it was.
+        for node in 1...2 {
+            try drivers[node]!.apply(
+                .vifUnplugged(
+                    mac: MACAddress(Self.b.macs[node]!)!, ip: IPPrefix("\(host(node))/128"),
+                    port: LocalPort(linuxInterface: "tapS\(node)"), label: Self.b.labels[node]!, direction: .both,
+                    lastEndpoint: true), instance: vrf)
+            try drivers[node]!.apply(.cleanup, instance: vrf)
+        }
+        #expect(try lab.ip("-n", lab.node(1), "-6", "neigh", "show", "proxy").isEmpty)
+        #expect(try sysctl(1, "tapS1/proxy_ndp") == "0")
+        #expect(try sysctl(1, "tapS1/forwarding") == (perDevice ? "0" : "1"))
+    }
+
     @Test("calls this driver cannot honour are refused with a precise error")
     func refusals() throws {
         let lab = try NamespaceLab("x")

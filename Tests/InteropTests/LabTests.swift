@@ -241,10 +241,10 @@ struct LabTests {
     }
 
     @Test(
-        "IPv6 through each reflector: E-VPN (ND through the bridge's suppression) and an IPv6 VRF (VPN-IPv6, RFC 4659)",
+        "IPv6 through each reflector: E-VPN (ND through the bridge's suppression), IPv6 VRFs (VPN-IPv6, RFC 4659)",
         arguments: ["ours", "gobgp", "frr"])
     func ipv6VRF(reflector: String) throws {
-        guard let name = try labUp("6\(reflector.prefix(1))", ["--nodes", "2", "--vms", "3", "--rr", reflector]) else {
+        guard let name = try labUp("6\(reflector.prefix(1))", ["--nodes", "2", "--vms", "4", "--rr", reflector]) else {
             return
         }
         defer { _ = try? lab(name, ["down"]) }
@@ -264,6 +264,12 @@ struct LabTests {
         #expect(try staysSilent(name, 1, 2, "2001:db8:2::3"))
         let status = try must(name, ["status"])
         #expect(status.contains("route 2001:db8:2::2/128 → 10.99.0.12"), "\(status)")
+        // One IPv6 subnet on both nodes: on-link for the VMs, so their Neighbor Solicitations are answered by the
+        // ports (proxy NDP) and the traffic is routed.
+        try attach(name, 1, 4, "same6", "ipvpn", "2001:db8:5::14/64", rt: "64512:68", gateway: "2001:db8:5::1")
+        try attach(name, 2, 4, "same6", "ipvpn", "2001:db8:5::24/64", rt: "64512:68", gateway: "2001:db8:5::1")
+        #expect(try pings(name, 1, 4, "2001:db8:5::24"))
+        #expect(try pings(name, 2, 4, "2001:db8:5::14"))
         try detach(name, 2, 2, "vrf6", "ipvpn", "2001:db8:2::2/64")
         #expect(try staysSilent(name, 1, 2, "2001:db8:2::2"))
         let rules = try must(name, ["node", "2", "ip", "-6", "rule"])

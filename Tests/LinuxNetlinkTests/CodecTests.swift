@@ -3,6 +3,22 @@ import LinuxNetlink
 import Testing
 
 struct CodecTests {
+    @Test("InetPrefix.contains: whole and partial octets, /0, host prefixes, and never across families")
+    func prefixContains() throws {
+        let p64 = try #require(InetPrefix("2001:db8:5::1/64"))
+        #expect(p64.contains(try #require(InetAddress("2001:db8:5::24"))))
+        #expect(!p64.contains(try #require(InetAddress("2001:db8:6::24"))))
+        let p20 = try #require(InetPrefix("10.16.0.0/12"))
+        #expect(p20.contains(try #require(InetAddress("10.31.255.255"))))
+        #expect(!p20.contains(try #require(InetAddress("10.32.0.0"))))
+        #expect(InetPrefix.defaultV6.contains(try #require(InetAddress("fe80::1"))))
+        #expect(!InetPrefix.defaultV6.contains(try #require(InetAddress("10.0.0.1"))))
+        let host = try #require(InetPrefix("10.0.0.1/32"))
+        let one = try #require(InetAddress("10.0.0.1"))
+        let two = try #require(InetAddress("10.0.0.2"))
+        #expect(host.contains(one) && !host.contains(two))
+    }
+
     @Test func attributesAreAlignedAndNested() throws {
         var writer = NetlinkWriter()
         writer.attribute(11, u8: 1)  // 5 bytes, padded to 8
