@@ -144,18 +144,29 @@ public enum KernelRequests {
         port: String, _ classifier: TrafficClassifier, table: UInt32, priority: UInt32,
         families: [UInt8] = [AddressFamily.inet, AddressFamily.inet6], delete: Bool = false
     ) throws(NetlinkError) -> [NetlinkRequest] {
-        let prefixes = [classifier.destinationPrefix, classifier.sourcePrefix].compactMap { $0 }.map(InetPrefix.init)
-        let own = Set(prefixes.map(\.family))
-        guard own.count <= 1 else {
-            throw .invalidArgument("classifier \(classifier): an IPv4 and an IPv6 prefix in one rule")
-        }
         var requests: [NetlinkRequest] = []
-        for family in own.first.map({ [$0] }) ?? families {
+        for family in try classifierFamilies(classifier, available: families) {
             requests.append(
                 classifierRule(
                     port: port, classifier, family: family, table: table, priority: priority, delete: delete))
         }
         return requests
+    }
+
+    /// The families of a classifier's rules: its prefixes' family, or every available one when it has none.
+    public static func classifierFamilies(
+        _ classifier: TrafficClassifier, available: [UInt8]
+    ) throws(NetlinkError) -> [UInt8] {
+        let prefixes = [classifier.destinationPrefix, classifier.sourcePrefix].compactMap { $0 }.map(InetPrefix.init)
+        let own = Set(prefixes.map(\.family))
+        guard own.count <= 1 else {
+            throw .invalidArgument("classifier \(classifier): an IPv4 and an IPv6 prefix in one rule")
+        }
+        guard let family = own.first else { return available }
+        guard available.contains(family) else {
+            throw .invalidArgument("classifier \(classifier): this kernel does not route IPv6")
+        }
+        return [family]
     }
 
     static func classifierRule(

@@ -54,8 +54,8 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
     private var peUsers: [PENeighbor: Int] = [:]
     /// Set once `net.ipv6.conf.all.forwarding` was seen on.
     private var ipv6ForwardingSeen = false
-    /// Ports (and the VXLAN device) whose IPv6 `force_forwarding` we turned on.
-    private var forcedForwarding: Set<String> = []
+    /// Ports (and the VXLAN device) whose IPv6 `force_forwarding` we turned on, with the value it had.
+    private var forcedForwarding: [String: String] = [:]
 
     struct PENeighbor: Hashable {
         var pe: InetAddress
@@ -91,9 +91,9 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         var routes: [IPPrefix: Set<KernelRequests.TunnelNextHop>] = [:]
         /// Flowspec redirect-to-VRF: classifier → the target VRF's table, one rule per from-port port.
         var classifiers: [TrafficClassifier: UInt32] = [:]
-        /// Proxy NDP (``LinuxIPVPNDriver/syncProxies(for:_:)``): ports that answer for other hosts (value: whether
-        /// we turned the port's IPv6 `forwarding` on), the entries each has, and the remote IPv6 host routes.
-        var ndpPorts: [String: Bool] = [:]
+        /// Proxy NDP (``LinuxIPVPNDriver/syncProxies(for:_:)``): ports that answer for other hosts (value: the
+        /// sysctls we changed, with the values they had), the entries each has, and the remote IPv6 host routes.
+        var ndpPorts: [String: [String: String]] = [:]
         var proxied: [String: Set<InetAddress>] = [:]
         var remoteIPv6Hosts: Set<InetAddress> = []
     }
@@ -127,15 +127,16 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
     private var families = [AddressFamily.inet, AddressFamily.inet6]
     private var familiesProbed = false
 
-    private func probeFamilies() {
+    private func probeFamilies() throws {
         guard !familiesProbed else { return }
-        familiesProbed = true
         do {
             _ = try netlink.rules.rules(family: AddressFamily.inet6)
         } catch {
+            guard let code = error.errno, code == EAFNOSUPPORT || code == EOPNOTSUPP else { throw error }
             families = [AddressFamily.inet]
             logger.notice("IPv6 policy routing unavailable (\(error)): IPv4 VRFs only")
         }
+        familiesProbed = true
     }
 
     /// Label tables start above the VRF tables (`tableBase + 65535`): labels are 20-bit.
@@ -222,6 +223,8 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
             guard vrfs[target.name] != nil || target.name == n else {
                 throw LinuxDataplaneError.notInitialized(instance: target.name)
             }
+            // Refused now rather than at the next port's plug (a mixed or unroutable classifier).
+            _ = try KernelRequests.classifierFamilies(classifier, available: families)
             let table = tableBase + target.id
             if let old = vrf.classifiers[classifier], old != table {
                 try applyTolerating(try classifierRules(classifier, old, ports: vrf.fromPortRules, delete: true))
@@ -258,10 +261,10 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
     /// `tableBase...tableBase+65535` and label tables, at ``rulePriority``) and the bagpipe-protocol routes of those
     /// tables.
     public func resetState() throws {
-        probeFamilies()
+        try probeFamilies()
         try netlink.links.deleteIfPresent(.name(deviceName))
         deviceIndex = nil
-        forcedForwarding.remove(deviceName)
+        forcedForwarding[deviceName] = nil
         let vrfTables = tableBase...(tableBase + 65535)
         let labelTables = labelTable(0)...labelTable(0xF_FFFF)
         func ours(_ table: UInt32) -> Bool { vrfTables.contains(table) || labelTables.contains(table) }
@@ -368,7 +371,8 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         vrf.portIndexes[port] = link.index
         if endpoint.direction.forwardsToPort { requests += labelRequests(endpoint.label, &vrf) }
         try netlink.socket.apply(requests)
-        if let ip = endpoint.ip, case .v6 = ip { try syncProxies(for: [hostPrefix(ip).address], &vrf) }
+        // Also for IPv4: a port that becomes from-port may start answering for the VRF's IPv6 hosts.
+        try syncProxies(for: Self.ipv6Hosts(of: endpoint), &vrf)
     }
 
     /// The rules and the routes of a label's table, per family, from the endpoints that now have that label (the
@@ -434,7 +438,7 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
             requests += labelRequests(label, &vrf)
         }
         try applyTolerating(requests)
-        if let ip = endpoint.ip, case .v6 = ip { try syncProxies(for: [hostPrefix(ip).address], &vrf) }
+        try syncProxies(for: Self.ipv6Hosts(of: endpoint), &vrf)
     }
 
     private func portTeardown(_ port: String, _ index: Int32, _ vrf: inout VRFState) -> [NetlinkRequest] {
@@ -452,8 +456,8 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
         requests += leaveProxyNDP(port, index, &vrf)
         vrf.ports[port] = nil
         vrf.portIndexes[port] = nil
-        if forcedForwarding.remove(port) != nil {
-            _ = try? netlink.writeSysctl(net: "ipv6/conf/\(port)/force_forwarding", "0")
+        if let prior = forcedForwarding.removeValue(forKey: port) {
+            _ = try? netlink.writeSysctl(net: "ipv6/conf/\(port)/force_forwarding", prior)
         }
         if vrf.fromPortRules.remove(port) != nil {
             for family in families {
@@ -544,11 +548,14 @@ public final class LinuxIPVPNDriver: DataplaneDriver {
             return
         }
         _ = try ensureDevice()
-        for device in [port, deviceName] where !forcedForwarding.contains(device) {
-            guard try netlink.writeSysctl(net: "ipv6/conf/\(device)/force_forwarding", "1") else {
+        for device in [port, deviceName] where forcedForwarding[device] == nil {
+            guard let prior = try netlink.readSysctl(net: "ipv6/conf/\(device)/force_forwarding") else {
                 throw LinuxDataplaneError.ipv6ForwardingOff(endpoint: "\(ip)", port: port)
             }
-            forcedForwarding.insert(device)
+            // Already on (the operator's doing): left as it is, and not turned off when the port goes.
+            guard prior != "1" else { continue }
+            try netlink.writeSysctl(net: "ipv6/conf/\(device)/force_forwarding", "1")
+            forcedForwarding[device] = prior
         }
     }
 

@@ -97,7 +97,7 @@ public struct InetPrefix: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     /// Whether `other` is inside this prefix (same family, the first `length` bits equal).
     public func contains(_ other: InetAddress) -> Bool {
-        guard other.family == family else { return false }
+        guard other.family == family, length <= address.bitLength else { return false }
         let a = address.bytes
         let b = other.bytes
         let whole = Int(length) / 8

@@ -247,10 +247,11 @@ public enum NeighborRequest {
         return writer.bytes
     }
 
-    /// Dump of a family's neighbour tables: AF_BRIDGE gives the FDB, AF_INET/AF_INET6 the ARP/ND caches.
-    public static func dump(family: UInt8) -> NetlinkRequest {
+    /// Dump of a family's neighbour tables: AF_BRIDGE gives the FDB, AF_INET/AF_INET6 the ARP/ND caches, and with
+    /// `flags` exactly NTF_PROXY their proxy entries.
+    public static func dump(family: UInt8, flags: NeighborFlags = []) -> NetlinkRequest {
         var writer = NetlinkWriter(capacity: 12)
-        NeighborMessage.header(family: family, index: 0, state: [], flags: [], into: &writer)
+        NeighborMessage.header(family: family, index: 0, state: [], flags: flags, into: &writer)
         return NetlinkRequest(
             type: NetlinkMessageType.getNeigh, flags: .dump, body: writer.bytes,
             summary: "RTM_GETNEIGH dump family \(family)")

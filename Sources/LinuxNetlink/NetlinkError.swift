@@ -49,6 +49,15 @@ public struct NetlinkRequestError: Error, Hashable, Sendable, CustomStringConver
 
 /// Everything the netlink layer can throw.
 public enum NetlinkError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The errno of a failed request or system call, if that is what this is.
+    public var errno: Int32? {
+        switch self {
+        case .request(let failure): failure.errno
+        case .system(_, let code): code
+        default: nil
+        }
+    }
+
     /// A single request failed.
     case request(NetlinkRequestError)
     /// Some requests of a batch failed; the others were applied.

@@ -37,13 +37,17 @@ public struct NeighborOps: Sendable {
         try socket.apply(changes.map(\.request))
     }
 
-    /// ARP (AF_INET) or ND (AF_INET6) entries, optionally of one device.
+    /// ARP (AF_INET) or ND (AF_INET6) entries, optionally of one device; with `proxy`, the proxy entries
+    /// (`ip neigh show proxy`) instead, which the kernel keeps in a table of their own.
     public func entries(
-        family: UInt8 = AddressFamily.inet, deviceIndex: Int32? = nil
+        family: UInt8 = AddressFamily.inet, deviceIndex: Int32? = nil, proxy: Bool = false
     ) throws(NetlinkError)
         -> [Neighbor]
     {
-        try decodeAll(socket.dump(NeighborRequest.dump(family: family)), type: NetlinkMessageType.newNeigh) {
+        try decodeAll(
+            socket.dump(NeighborRequest.dump(family: family, flags: proxy ? .proxy : [])),
+            type: NetlinkMessageType.newNeigh
+        ) {
             (message) throws(NetlinkDecodingError) -> Neighbor? in
             let neighbor = try Neighbor(decoding: message)
             return deviceIndex == nil || neighbor.deviceIndex == deviceIndex ? neighbor : nil

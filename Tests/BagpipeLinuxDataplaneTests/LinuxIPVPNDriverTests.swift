@@ -335,6 +335,13 @@ struct LinuxIPVPNDriverTests {
             try lab.addVM(
                 "s\(node)", node: node, port: "tapS\(node)", mac: Self.b.macs[node]!, address: "\(host(node))/64",
                 ipv6: true)
+            if node == 1 {
+                // Left by an earlier run on the VM's port: removed when the port starts answering.
+                try lab.ip("-n", lab.node(1), "-6", "neigh", "add", "proxy", "2001:db8:5::99", "dev", "tapS1")
+            } else {
+                // The operator's own setting: kept, and left as it was afterwards.
+                try lab.ip("netns", "exec", lab.node(2), "sysctl", "-qw", "net.ipv6.conf.tapS2.proxy_ndp=1")
+            }
             try drivers[node]!.apply(.initialize(vrf), instance: vrf)
             try drivers[node]!.apply(plugged(node), instance: vrf)
             try drivers[node]!.apply(.setupRemoteEndpoint(route(to: 3 - node)), instance: vrf)
@@ -346,7 +353,21 @@ struct LinuxIPVPNDriverTests {
         #expect(pings("s1", host(2)))
         #expect(pings("s2", host(1)))
         let proxies = try lab.ip("-n", lab.node(1), "-6", "neigh", "show", "proxy")
-        #expect(proxies.contains("\(host(2)) dev tapS1 proxy"), "\(proxies)")
+        #expect(proxies.contains("\(host(2)) dev tapS1 proxy") && !proxies.contains("::99"), "\(proxies)")
+        // A from-port-only VM has no route in the VRF: nobody answers for it.
+        try lab.addVM("s3", node: 1, port: "tapS3", mac: "52:54:00:00:b1:03", address: "2001:db8:5::13/64", ipv6: true)
+        let fromPortOnly = DataplaneCall.vifPlugged(
+            mac: MACAddress("52:54:00:00:b1:03")!, ip: IPPrefix("2001:db8:5::13/128"),
+            port: LocalPort(linuxInterface: "tapS3"), label: 2003, direction: .fromPort)
+        try drivers[1]!.apply(fromPortOnly, instance: vrf)
+        let withThird = try lab.ip("-n", lab.node(1), "-6", "neigh", "show", "proxy")
+        #expect(!withThird.contains("2001:db8:5::13 dev tapS1"), "\(withThird)")
+        #expect(withThird.contains("\(host(2)) dev tapS3 proxy"), "\(withThird)")
+        try drivers[1]!.apply(
+            .vifUnplugged(
+                mac: MACAddress("52:54:00:00:b1:03")!, ip: IPPrefix("2001:db8:5::13/128"),
+                port: LocalPort(linuxInterface: "tapS3"), label: 2003, direction: .fromPort, lastEndpoint: true),
+            instance: vrf)
         #expect(try sysctl(1, "tapS1/proxy_ndp") == "1" && sysctl(1, "tapS1/forwarding") == "1")
         // The route goes: so does the port's answer for it.
         try drivers[1]!.apply(.removeRemoteEndpoint(route(to: 2)), instance: vrf)
@@ -367,6 +388,7 @@ struct LinuxIPVPNDriverTests {
         #expect(try lab.ip("-n", lab.node(1), "-6", "neigh", "show", "proxy").isEmpty)
         #expect(try sysctl(1, "tapS1/proxy_ndp") == "0")
         #expect(try sysctl(1, "tapS1/forwarding") == (perDevice ? "0" : "1"))
+        #expect(try sysctl(2, "tapS2/proxy_ndp") == "1")
     }
 
     @Test("calls this driver cannot honour are refused with a precise error")
