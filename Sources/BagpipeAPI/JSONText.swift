@@ -1,6 +1,6 @@
 extension JSONValue {
     /// The JSON text as Python's `json.dumps` writes it with its defaults, as the original server and clients do:
-    /// `", "` and `": "` separators, non-ASCII escaped as `\uXXXX`.
+    /// `", "` and `": "` separators, non-ASCII escaped as `\u` + 4 hex digits.
     public var jsonText: String { text(Self.pythonDumps) }
 
     static let pythonDumps = JSONFormat(spaced: true, asciiOnly: true, pythonNonFinite: true)

@@ -7,7 +7,7 @@ public struct JSONFormat: Sendable, Hashable {
     public var indent: Int?
     /// Object members in sorted key order instead of insertion order.
     public var sortedKeys: Bool
-    /// Everything outside printable ASCII escaped as `\uXXXX` UTF-16 units (Python's `ensure_ascii`).
+    /// Everything outside printable ASCII escaped as `\u` + 4 hex digit UTF-16 units (Python's `ensure_ascii`).
     public var asciiOnly: Bool
     /// NaN and infinities as Python writes them (`NaN`, `Infinity`, `-Infinity`); otherwise `null`. Neither is
     /// JSON (§6), but only a caller's own values can hold them.

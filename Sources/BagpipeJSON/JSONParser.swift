@@ -20,7 +20,7 @@ public struct JSONParseOptions: Sendable, Hashable {
     public var integersOnly: Bool
     /// Integers above Int64.max up to UInt64.max become `uint` (otherwise, like integers beyond 64 bits, `double`).
     public var unsignedIntegers: Bool
-    /// A `\uXXXX` escape of a lone surrogate (§8.2) becomes U+FFFD, as Python's decoder keeps it; else an error.
+    /// A `\u` escape (4 hex digits) of a lone surrogate (§8.2) becomes U+FFFD, as Python's decoder keeps it; else an error.
     public var replacesLoneSurrogates: Bool
     /// A leading UTF-8 byte order mark is skipped (§8.1 allows ignoring it), as Python's decoder does for bytes.
     public var skipsByteOrderMark: Bool
@@ -228,7 +228,7 @@ private struct JSONParser {
         return s
     }
 
-    /// The scalar of a `\uXXXX` escape (the `\u` already read), joining a high surrogate with a following low one.
+    /// The scalar of a `\u` escape of 4 hex digits (the `\u` already read), joining a high surrogate with a following low one.
     mutating func unicodeEscape() throws(JSONSyntaxError) -> Unicode.Scalar {
         let start = i - 2
         let code = try hex4()
