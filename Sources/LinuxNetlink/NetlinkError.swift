@@ -8,6 +8,8 @@ public enum NetlinkDecodingError: Error, Hashable, Sendable, CustomStringConvert
     case badAttributeLength(type: UInt16, length: Int, available: Int)
     case shortFamilyHeader(String, length: Int, expected: Int)
     case badAddressLength(String, length: Int)
+    /// A field whose value no kernel sends (e.g. an nlmsgerr error of INT32_MIN, which has no positive errno).
+    case badValue(String, value: Int64)
 
     public var description: String {
         switch self {
@@ -19,6 +21,8 @@ public enum NetlinkDecodingError: Error, Hashable, Sendable, CustomStringConvert
             "\(what) header is \(length) bytes, expected \(expected)"
         case .badAddressLength(let what, let length):
             "\(what) has \(length) bytes"
+        case .badValue(let what, let value):
+            "\(what) is \(value)"
         }
     }
 }

@@ -89,7 +89,10 @@ public struct NetlinkAcknowledgement: Hashable, Sendable {
         guard payload.count >= 4 + NetlinkMessageHeader.size else {
             throw .shortFamilyHeader("nlmsgerr", length: payload.count, expected: 4 + NetlinkMessageHeader.size)
         }
-        errno = -payload.loadI32(at: payload.startIndex)
+        let error = payload.loadI32(at: payload.startIndex)
+        // A negative errno, or 0; INT32_MIN has no positive counterpart (found by the netlink fuzz target).
+        guard error != .min else { throw .badValue("nlmsgerr error", value: Int64(error)) }
+        errno = -error
         let base = payload.startIndex + 4
         let requestLength = payload.loadU32(at: base)
         requestHeader = NetlinkMessageHeader(

@@ -3,6 +3,16 @@ import LinuxNetlink
 import Testing
 
 struct CodecTests {
+    /// Found by `scripts/fuzz netlink`: an nlmsgerr whose error is INT32_MIN trapped on negation.
+    @Test("An nlmsgerr with error INT32_MIN is a decoding error, not a trap")
+    func acknowledgementOfMinimumError() {
+        let payload: [UInt8] = [0, 0, 0, 0x80] + [UInt8](repeating: 0, count: 16)
+        let header = NetlinkMessageHeader(length: 36, type: NetlinkMessageType.error, flags: [], sequence: 1)
+        #expect(throws: NetlinkDecodingError.badValue("nlmsgerr error", value: Int64(Int32.min))) {
+            try NetlinkAcknowledgement(decoding: NetlinkMessage(header: header, payload: payload))
+        }
+    }
+
     @Test("InetPrefix.contains: whole and partial octets, /0, host prefixes, and never across families")
     func prefixContains() throws {
         let p64 = try #require(InetPrefix("2001:db8:5::1/64"))
